@@ -1,0 +1,37 @@
+package org.normlab.golden;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The registry of golden operations: {@code __metadata__.op} to the check that runs it. A case
+ * whose op is not here fails loudly. Each op's check lives in its own class beside this one.
+ */
+public final class GoldenOps {
+  /** Runs one case and throws an AssertionError when normlab disagrees with PyTorch. */
+  @FunctionalInterface
+  public interface Check {
+    void run(GoldenCase c) throws Exception;
+  }
+
+  private static final Map<String, Check> OPS = new TreeMap<>();
+
+  static {
+    // One line per op; keep sorted.
+  }
+
+  private GoldenOps() {}
+
+  static void register(String op, Check check) {
+    OPS.put(op, check);
+  }
+
+  public static Check find(String op) {
+    Check c = OPS.get(op);
+    if (c == null) {
+      throw new AssertionError("golden op '" + op + "' is unknown to the test suite (known: "
+          + OPS.keySet() + ")");
+    }
+    return c;
+  }
+}
