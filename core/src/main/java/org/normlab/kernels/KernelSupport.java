@@ -44,4 +44,19 @@ public interface KernelSupport {
 
   /** y[yOff + i] = max(x[xOff + i], 0). */
   void relu(float[] x, int xOff, float[] y, int yOff, int len);
+
+  // ---- Area kernels ---------------------------------------------------------------------
+  // Each area keeps its loops in its own interface (XxxKernels) with a scalar and a vector
+  // implementation in their own files; KernelSupport hands them out, so one choice at start-up
+  // covers all. Add your accessor under your area's marker only (keeps merges clean).
+
+  // [gemm]
+
+  // [batch norm]
+
+  // [norm family]
+
+  // [losses]
+
+  // [engine]
 }

@@ -89,4 +89,16 @@ public final class ScalarKernels implements KernelSupport {
       y[yOff + i] = Math.max(x[xOff + i], 0f);
     }
   }
+
+  // ---- Area kernels (see KernelSupport): one accessor per area, under its marker ----------
+
+  // [gemm]
+
+  // [batch norm]
+
+  // [norm family]
+
+  // [losses]
+
+  // [engine]
 }

@@ -172,4 +172,16 @@ final class VectorKernels implements KernelSupport {
     }
     TAIL.relu(x, xOff + i, y, yOff + i, len - i);
   }
+
+  // ---- Area kernels (see KernelSupport): one accessor per area, under its marker ----------
+
+  // [gemm]
+
+  // [batch norm]
+
+  // [norm family]
+
+  // [losses]
+
+  // [engine]
 }
