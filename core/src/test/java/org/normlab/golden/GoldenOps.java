@@ -17,7 +17,13 @@ public final class GoldenOps {
   private static final Map<String, Check> OPS = new TreeMap<>();
 
   static {
-    // One line per op; keep sorted.
+    // One line per op, under the area's marker (keeps merges clean).
+    // [batch norm]
+
+    // [norm family]
+
+    // [losses]
+
   }
 
   private GoldenOps() {}

@@ -13,6 +13,13 @@ import picocli.CommandLine.Option;
     description = "Normalization in neural networks: batch norm and its relatives, exact and fast,"
         + " and a lab that re-runs the classic batch-norm experiments.",
     subcommands = {
+      // Each area adds its commands under its marker (keeps merges clean).
+      // [lab]
+
+      // [info]
+
+      // [engine]
+
       EnvCommand.class,
       CommandLine.HelpCommand.class
     })
