@@ -59,4 +59,6 @@ public interface KernelSupport {
   // [losses]
 
   // [engine]
+  /** Activations, bias terms, im2col and pooling of the training engine. */
+  EngineKernels engine();
 }

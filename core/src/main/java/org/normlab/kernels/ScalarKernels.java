@@ -101,4 +101,8 @@ public final class ScalarKernels implements KernelSupport {
   // [losses]
 
   // [engine]
+  @Override
+  public EngineKernels engine() {
+    return ScalarEngineKernels.INSTANCE;
+  }
 }

@@ -184,4 +184,10 @@ final class VectorKernels implements KernelSupport {
   // [losses]
 
   // [engine]
+  private static final VectorEngineKernels ENGINE = new VectorEngineKernels();
+
+  @Override
+  public EngineKernels engine() {
+    return ENGINE;
+  }
 }
