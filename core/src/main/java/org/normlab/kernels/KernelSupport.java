@@ -55,6 +55,8 @@ public interface KernelSupport {
   // [batch norm]
 
   // [norm family]
+  /** Layer, group, instance and RMS normalization loops. */
+  NormFamilyKernels normFamily();
 
   // [losses]
 

@@ -97,6 +97,10 @@ public final class ScalarKernels implements KernelSupport {
   // [batch norm]
 
   // [norm family]
+  @Override
+  public NormFamilyKernels normFamily() {
+    return ScalarNormFamilyKernels.INSTANCE;
+  }
 
   // [losses]
 

@@ -180,6 +180,12 @@ final class VectorKernels implements KernelSupport {
   // [batch norm]
 
   // [norm family]
+  private final NormFamilyKernels normFamily = new VectorNormFamilyKernels();
+
+  @Override
+  public NormFamilyKernels normFamily() {
+    return normFamily;
+  }
 
   // [losses]
 

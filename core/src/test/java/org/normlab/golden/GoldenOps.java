@@ -21,6 +21,9 @@ public final class GoldenOps {
     // [batch norm]
 
     // [norm family]
+    register("layer_norm", LayerNormGolden::check);
+    register("group_norm", GroupNormGolden::check);
+    register("instance_norm", InstanceNormGolden::check);
 
     // [losses]
 
