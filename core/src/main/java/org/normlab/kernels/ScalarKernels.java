@@ -99,6 +99,10 @@ public final class ScalarKernels implements KernelSupport {
   // [norm family]
 
   // [losses]
+  @Override
+  public LossKernels losses() {
+    return ScalarLossKernels.INSTANCE;
+  }
 
   // [engine]
 }
