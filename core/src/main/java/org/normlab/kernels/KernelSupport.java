@@ -59,6 +59,8 @@ public interface KernelSupport {
   NormFamilyKernels normFamily();
 
   // [losses]
+  /** The loss loops (cross-entropy, mse, bce, kl_div). */
+  LossKernels losses();
 
   // [engine]
 }

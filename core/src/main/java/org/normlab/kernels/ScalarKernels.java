@@ -103,6 +103,10 @@ public final class ScalarKernels implements KernelSupport {
   }
 
   // [losses]
+  @Override
+  public LossKernels losses() {
+    return ScalarLossKernels.INSTANCE;
+  }
 
   // [engine]
 }
