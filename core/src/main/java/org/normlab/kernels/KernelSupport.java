@@ -59,6 +59,8 @@ public interface KernelSupport {
   // [norm family]
 
   // [losses]
+  /** The loss loops (cross-entropy, mse, bce, kl_div). */
+  LossKernels losses();
 
   // [engine]
 }

@@ -103,6 +103,10 @@ public final class ScalarKernels implements KernelSupport {
   // [norm family]
 
   // [losses]
+  @Override
+  public LossKernels losses() {
+    return ScalarLossKernels.INSTANCE;
+  }
 
   // [engine]
 }

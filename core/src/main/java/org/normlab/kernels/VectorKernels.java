@@ -188,6 +188,12 @@ final class VectorKernels implements KernelSupport {
   // [norm family]
 
   // [losses]
+  private static final LossKernels LOSSES = new VectorLossKernels();
+
+  @Override
+  public LossKernels losses() {
+    return LOSSES;
+  }
 
   // [engine]
 }
