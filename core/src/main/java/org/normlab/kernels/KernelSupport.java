@@ -53,6 +53,8 @@ public interface KernelSupport {
   // [gemm]
 
   // [batch norm]
+  /** Batch normalization loops (channels-first and channels-last). */
+  BatchNormKernels batchNorm();
 
   // [norm family]
   /** Layer, group, instance and RMS normalization loops. */

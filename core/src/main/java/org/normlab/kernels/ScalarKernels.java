@@ -95,6 +95,10 @@ public final class ScalarKernels implements KernelSupport {
   // [gemm]
 
   // [batch norm]
+  @Override
+  public BatchNormKernels batchNorm() {
+    return ScalarBatchNormKernels.INSTANCE;
+  }
 
   // [norm family]
   @Override
