@@ -95,7 +95,28 @@ public final class Parallel {
       runSerial(from, to, grain, body);
       return;
     }
-    pool().invoke(new Split(from, to, grain, body, 0, pieces));
+    try {
+      pool().invoke(new Split(from, to, grain, body, 0, pieces));
+    } catch (RuntimeException | Error e) {
+      Throwable t = original(e);
+      if (t instanceof Error err) {
+        throw err;
+      }
+      throw (RuntimeException) t;
+    }
+  }
+
+  /**
+   * Fork/join rethrows a worker's exception as a new instance of the same class whose message is
+   * the original's toString() (once per level of
+   * splitting); hand the caller the exception the body actually threw instead.
+   */
+  private static Throwable original(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause().getClass() == t.getClass()) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   private static boolean isInPool() {
