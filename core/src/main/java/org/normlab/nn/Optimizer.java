@@ -94,7 +94,6 @@ public abstract class Optimizer {
   /** Adds the step count and the per-parameter buffers under {@code prefix} (views, not copies). */
   public void collectState(String prefix, StateDict out) {
     out.putLongs(prefix + "step", new long[] {steps});
-    out.putFloats(prefix + "lr", new float[] {(float) learningRate});
     collectBuffers(prefix, out);
   }
 
