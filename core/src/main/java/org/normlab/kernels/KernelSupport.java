@@ -57,6 +57,8 @@ public interface KernelSupport {
   BatchNormKernels batchNorm();
 
   // [norm family]
+  /** Layer, group, instance and RMS normalization loops. */
+  NormFamilyKernels normFamily();
 
   // [losses]
   /** The loss loops (cross-entropy, mse, bce, kl_div). */

@@ -101,6 +101,10 @@ public final class ScalarKernels implements KernelSupport {
   }
 
   // [norm family]
+  @Override
+  public NormFamilyKernels normFamily() {
+    return ScalarNormFamilyKernels.INSTANCE;
+  }
 
   // [losses]
   @Override

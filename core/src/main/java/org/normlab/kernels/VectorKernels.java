@@ -186,6 +186,12 @@ final class VectorKernels implements KernelSupport {
   }
 
   // [norm family]
+  private final NormFamilyKernels normFamily = new VectorNormFamilyKernels();
+
+  @Override
+  public NormFamilyKernels normFamily() {
+    return normFamily;
+  }
 
   // [losses]
   private static final LossKernels LOSSES = new VectorLossKernels();

@@ -22,6 +22,9 @@ public final class GoldenOps {
     register("batch_norm", BatchNormGolden::check);
 
     // [norm family]
+    register("layer_norm", LayerNormGolden::check);
+    register("group_norm", GroupNormGolden::check);
+    register("instance_norm", InstanceNormGolden::check);
 
     // [losses]
 
