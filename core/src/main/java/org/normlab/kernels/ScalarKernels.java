@@ -95,8 +95,16 @@ public final class ScalarKernels implements KernelSupport {
   // [gemm]
 
   // [batch norm]
+  @Override
+  public BatchNormKernels batchNorm() {
+    return ScalarBatchNormKernels.INSTANCE;
+  }
 
   // [norm family]
+  @Override
+  public NormFamilyKernels normFamily() {
+    return ScalarNormFamilyKernels.INSTANCE;
+  }
 
   // [losses]
   @Override

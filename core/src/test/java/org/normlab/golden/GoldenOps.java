@@ -19,8 +19,12 @@ public final class GoldenOps {
   static {
     // One line per op, under the area's marker (keeps merges clean).
     // [batch norm]
+    register("batch_norm", BatchNormGolden::check);
 
     // [norm family]
+    register("layer_norm", LayerNormGolden::check);
+    register("group_norm", GroupNormGolden::check);
+    register("instance_norm", InstanceNormGolden::check);
 
     // [losses]
     register("cross_entropy", CrossEntropyGolden::check);

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
     subcommands = {
       // Each area adds its commands under its marker (keeps merges clean).
       // [lab]
+      LabCommand.class,
 
       // [info]
 
