@@ -47,6 +47,15 @@ final class AffineParams {
     return ones;
   }
 
+  /** Zeroes the gradient buffers that exist. */
+  void zeroGrad() {
+    for (Tensor g : new Tensor[] {weightGrad, biasGrad}) {
+      if (g != null) {
+        java.util.Arrays.fill(g.data(), 0f);
+      }
+    }
+  }
+
   private static float[] data(Tensor t) {
     return t == null ? null : t.data();
   }

@@ -143,6 +143,11 @@ public final class GroupNorm {
     return params.bias;
   }
 
+  /** Sets the weight (and bias) gradients to zero. */
+  public void zeroGrad() {
+    params.zeroGrad();
+  }
+
   public Tensor weightGrad() {
     return params.weightGrad;
   }

@@ -188,6 +188,11 @@ public final class InstanceNorm {
     return params.bias;
   }
 
+  /** Sets the weight (and bias) gradients to zero. */
+  public void zeroGrad() {
+    params.zeroGrad();
+  }
+
   public Tensor weightGrad() {
     return params.weightGrad;
   }

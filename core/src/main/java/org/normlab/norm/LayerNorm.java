@@ -156,6 +156,11 @@ public final class LayerNorm {
     return params.bias;
   }
 
+  /** Sets the weight (and bias) gradients to zero. */
+  public void zeroGrad() {
+    params.zeroGrad();
+  }
+
   public Tensor weightGrad() {
     return params.weightGrad;
   }

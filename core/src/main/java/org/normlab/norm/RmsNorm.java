@@ -129,6 +129,11 @@ public final class RmsNorm {
     return params.weight;
   }
 
+  /** Sets the weight (and bias) gradients to zero. */
+  public void zeroGrad() {
+    params.zeroGrad();
+  }
+
   public Tensor weightGrad() {
     return params.weightGrad;
   }
