@@ -1,7 +1,8 @@
 package org.normlab.kernels;
 
 /**
- * The plain Java reference implementation of {@link EngineKernels}. Pooling runs its images in
+ * The plain Java reference implementation of {@link EngineKernels}. Sigmoid and tanh use
+ * {@link ExpMath}, whose vector mirror gives the same bits, so runs repeat exactly. Pooling runs its images in
  * parallel (each image writes its own outputs, so results do not depend on the thread count).
  */
 public class ScalarEngineKernels implements EngineKernels {
@@ -12,7 +13,7 @@ public class ScalarEngineKernels implements EngineKernels {
   @Override
   public void sigmoid(float[] y, float[] x, int off, int len) {
     for (int i = off; i < off + len; i++) {
-      y[i] = (float) (1.0 / (1.0 + Math.exp(-x[i])));
+      y[i] = ExpMath.sigmoid(x[i]);
     }
   }
 
@@ -26,7 +27,7 @@ public class ScalarEngineKernels implements EngineKernels {
   @Override
   public void tanh(float[] y, float[] x, int off, int len) {
     for (int i = off; i < off + len; i++) {
-      y[i] = (float) Math.tanh(x[i]);
+      y[i] = ExpMath.tanh(x[i]);
     }
   }
 
@@ -83,11 +84,14 @@ public class ScalarEngineKernels implements EngineKernels {
 
   @Override
   public void sumChannelsAccumulate(float[] dbias, float[] dy, int n, int channels, int spatial) {
-    KernelSupport k = Kernels.get();
+    // a plain double loop: bit-identical in every JIT state (a lane reduction is not)
     for (int c = 0; c < channels; c++) {
       double s = 0;
       for (int i = 0; i < n; i++) {
-        s += k.sum(dy, (i * channels + c) * spatial, spatial);
+        int base = (i * channels + c) * spatial;
+        for (int p = 0; p < spatial; p++) {
+          s += dy[base + p];
+        }
       }
       dbias[c] += (float) s;
     }

@@ -1,6 +1,7 @@
 package org.normlab.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -13,16 +14,35 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorEngineKernels extends ScalarEngineKernels {
   private static final VectorSpecies<Float> F = VectorKernels.F;
   private static final ScalarEngineKernels TAIL = ScalarEngineKernels.INSTANCE;
+  private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
   private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
+
+  /** {@link ExpMath#exp} on every lane, with the same operations in the same order. */
+  static FloatVector exp(FloatVector x) {
+    FloatVector v = x.max(ExpMath.LOW).min(ExpMath.HIGH);
+    FloatVector t = v.fma(ExpMath.LOG2E, ExpMath.ROUND);
+    FloatVector n = t.sub(ExpMath.ROUND);
+    FloatVector r = n.fma(FloatVector.broadcast(F, -ExpMath.LN2_HI), v);
+    r = n.fma(FloatVector.broadcast(F, -ExpMath.LN2_LO), r);
+    FloatVector p = FloatVector.broadcast(F, ExpMath.P0).fma(r, FloatVector.broadcast(F, ExpMath.P1));
+    p = p.fma(r, FloatVector.broadcast(F, ExpMath.P2));
+    p = p.fma(r, FloatVector.broadcast(F, ExpMath.P3));
+    p = p.fma(r, FloatVector.broadcast(F, ExpMath.P4));
+    p = p.fma(r, FloatVector.broadcast(F, ExpMath.P5));
+    FloatVector e = p.fma(r.mul(r), r).add(1f);
+    IntVector bits = ((IntVector) t.reinterpretShape(I, 0))
+        .sub(Float.floatToRawIntBits(ExpMath.ROUND) - 127).lanewise(VectorOperators.LSHL, 23);
+    return e.mul((FloatVector) bits.reinterpretShape(F, 0));
+  }
 
   @Override
   public void sigmoid(float[] y, float[] x, int off, int len) {
-    // y[i] = 1 / (1 + exp(-x[i]))
+    // y[i] = 1 / (1 + exp(-x[i])), exp as ExpMath.exp
     int bound = F.loopBound(len);
     int i = 0;
     for (; i < bound; i += F.length()) {
       FloatVector v = FloatVector.fromArray(F, x, off + i);
-      ONE.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(y, off + i);
+      ONE.div(exp(v.neg()).add(1f)).intoArray(y, off + i);
     }
     TAIL.sigmoid(y, x, off + i, len - i);
   }
@@ -42,11 +62,17 @@ final class VectorEngineKernels extends ScalarEngineKernels {
 
   @Override
   public void tanh(float[] y, float[] x, int off, int len) {
-    // y[i] = tanh(x[i])
+    // y[i] = sign(x) * (1 - e) / (1 + e), e = exp(-2|x|), exp as ExpMath.exp
     int bound = F.loopBound(len);
     int i = 0;
     for (; i < bound; i += F.length()) {
-      FloatVector.fromArray(F, x, off + i).lanewise(VectorOperators.TANH).intoArray(y, off + i);
+      FloatVector v = FloatVector.fromArray(F, x, off + i);
+      FloatVector e = exp(v.abs().mul(-2f));
+      FloatVector magnitude = ONE.sub(e).div(e.add(1f));
+      // copy the sign of x: magnitude >= 0, so OR-ing the sign bit in is copySign
+      IntVector sign = ((IntVector) v.reinterpretShape(I, 0)).and(0x80000000);
+      ((FloatVector) ((IntVector) magnitude.reinterpretShape(I, 0)).or(sign).reinterpretShape(F, 0))
+          .intoArray(y, off + i);
     }
     TAIL.tanh(y, x, off + i, len - i);
   }

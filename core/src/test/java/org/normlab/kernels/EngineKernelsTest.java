@@ -1,6 +1,7 @@
 package org.normlab.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,7 +28,7 @@ class EngineKernelsTest {
     float[] yv = new float[n + 3];
     SCALAR.sigmoid(ys, x, 1, n);
     VECTOR.sigmoid(yv, x, 1, n);
-    AllClose.assertAllClose(yv, ys, 1e-6, 1e-7, "sigmoid n=" + n);
+    AllClose.assertAllClose(yv, ys, 0, 0, "sigmoid n=" + n + " (same operations: same bits)");
     float[] ds = new float[n + 3];
     float[] dv = new float[n + 3];
     SCALAR.sigmoidBackward(ds, dy, ys, 1, n);
@@ -36,7 +37,7 @@ class EngineKernelsTest {
 
     SCALAR.tanh(ys, x, 1, n);
     VECTOR.tanh(yv, x, 1, n);
-    AllClose.assertAllClose(yv, ys, 1e-6, 1e-7, "tanh n=" + n);
+    AllClose.assertAllClose(yv, ys, 0, 0, "tanh n=" + n + " (same operations: same bits)");
     SCALAR.tanhBackward(ds, dy, ys, 1, n);
     VECTOR.tanhBackward(dv, dy, ys, 1, n);
     AllClose.assertAllClose(dv, ds, 1e-6, 1e-7, "tanh backward n=" + n);
@@ -81,5 +82,22 @@ class EngineKernelsTest {
       assertEquals(r, rows[c], 1e-6);
       assertEquals(ch, channels[c], 1e-6);
     }
+  }
+
+  @org.junit.jupiter.api.Test
+  void expMathIsAccurateOverTheWholeRange() {
+    // against Math.exp in double (the correctly rounded reference to float precision)
+    double worst = 0;
+    for (float x = -87f; x <= 88f; x += 0.0137f) {
+      double exact = Math.exp(x);
+      double rel = Math.abs(ExpMath.exp(x) - exact) / exact;
+      worst = Math.max(worst, rel);
+    }
+    assertTrue(worst < 3e-7, "largest relative error " + worst);
+    assertEquals(0.5f, ExpMath.sigmoid(0f));
+    assertEquals(1f, ExpMath.sigmoid(100f));
+    assertEquals(-1f, ExpMath.tanh(-50f));
+    assertEquals(-0f, ExpMath.tanh(-0f));
+    assertEquals(Math.tanh(0.3), ExpMath.tanh(0.3f), 1e-7);
   }
 }
