@@ -27,6 +27,13 @@ public final class GoldenOps {
     register("instance_norm", InstanceNormGolden::check);
 
     // [losses]
+    register("cross_entropy", CrossEntropyGolden::check);
+    register("nll_loss", CrossEntropyGolden::checkNll);
+    register("binary_cross_entropy_with_logits", PointwiseLossGolden::checkBceWithLogits);
+    register("binary_cross_entropy", PointwiseLossGolden::checkBce);
+    register("kl_div", PointwiseLossGolden::checkKlDiv);
+    register("mse_loss", PointwiseLossGolden::checkMse);
+    register("entropy", EntropyGolden::check);
 
   }
 
