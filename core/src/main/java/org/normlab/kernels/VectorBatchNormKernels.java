@@ -29,6 +29,20 @@ final class VectorBatchNormKernels implements BatchNormKernels {
     return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 1);
   }
 
+  /**
+   * The lanes of a + b added in lane order. Not reduceLanes(ADD): its floating-point order is
+   * unspecified and differs between the interpreter and compiled code, which would make results
+   * depend on JIT timing.
+   */
+  private static double sumLanes(DoubleVector a, DoubleVector b) {
+    double[] lanes = a.add(b).toArray();
+    double s = 0;
+    for (double v : lanes) {
+      s += v;
+    }
+    return s;
+  }
+
   /** g = reluOut > 0 ? dy : 0 (or dy when reluOut is null). */
   private static FloatVector masked(FloatVector dy, float[] reluOut, int i) {
     if (reluOut == null) {
@@ -71,8 +85,8 @@ final class VectorBatchNormKernels implements BatchNormKernels {
         s2 += d * d;
       }
     }
-    s1 += a1.add(b1).reduceLanes(VectorOperators.ADD);
-    s2 += a2.add(b2).reduceLanes(VectorOperators.ADD);
+    s1 += sumLanes(a1, b1);
+    s2 += sumLanes(a2, b2);
     double count = (double) n * s;
     BatchNormKernels.meanVarFromShiftedSums(mean, var, ch, shift, s1, s2, count);
   }
@@ -132,8 +146,8 @@ final class VectorBatchNormKernels implements BatchNormKernels {
         g2 += g * (x[q] - mean);
       }
     }
-    sumDy[ch] = g1 + a1.add(b1).reduceLanes(VectorOperators.ADD);
-    sumDyXmu[ch] = g2 + a2.add(b2).reduceLanes(VectorOperators.ADD);
+    sumDy[ch] = g1 + sumLanes(a1, b1);
+    sumDyXmu[ch] = g2 + sumLanes(a2, b2);
   }
 
   @Override

@@ -306,7 +306,6 @@ public final class BatchNorm {
   private Block[] blocks(Tensor x, boolean batchStats) {
     int n = x.batch();
     int s = x.spatialSize();
-    boolean channelsLast = x.layout().isChannelsLast() || x.layout() == Layout.NC;
     int groups = 1;
     if (batchStats && ghostBatchSize > 0 && training) {
       if (n % ghostBatchSize != 0) {
@@ -326,7 +325,7 @@ public final class BatchNorm {
     }
     Block[] blocks = new Block[groups];
     for (int g = 0; g < groups; g++) {
-      blocks[g] = new Block(g * perGroup * channels * s, perGroup, channels, s, channelsLast);
+      blocks[g] = Block.of(x, groups, g);
     }
     return blocks;
   }

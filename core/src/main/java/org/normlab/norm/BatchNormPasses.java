@@ -2,6 +2,8 @@ package org.normlab.norm;
 
 import org.normlab.kernels.BatchNormKernels;
 import org.normlab.kernels.Parallel;
+import org.normlab.tensor.Layout;
+import org.normlab.tensor.Tensor;
 
 /**
  * The passes of batch normalization over one block of data (a whole batch, or one ghost
@@ -33,6 +35,18 @@ final class BatchNormPasses {
 
     long count() {
       return (long) n * s;
+    }
+
+    /**
+     * The block of {@code groups} equal sub-batches numbered {@code g} (groups = 1: the whole
+     * tensor). NC runs as channels-last (rows of channels) since it has one position per sample.
+     */
+    static Block of(Tensor x, int groups, int g) {
+      int perGroup = x.batch() / groups;
+      int c = x.channels();
+      int s = x.spatialSize();
+      boolean channelsLast = x.layout().isChannelsLast() || x.layout() == Layout.NC;
+      return new Block(g * perGroup * c * s, perGroup, c, s, channelsLast);
     }
   }
 
