@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
       LabCommand.class,
 
       // [info]
+      InfoCommand.class,
 
       // [engine]
       TrainCommand.class,
