@@ -176,6 +176,10 @@ final class VectorKernels implements KernelSupport {
   // ---- Area kernels (see KernelSupport): one accessor per area, under its marker ----------
 
   // [gemm]
+  @Override
+  public GemmKernels gemm() {
+    return VectorGemmKernels.INSTANCE;
+  }
 
   // [batch norm]
 
