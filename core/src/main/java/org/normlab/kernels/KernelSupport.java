@@ -55,10 +55,16 @@ public interface KernelSupport {
   GemmKernels gemm();
 
   // [batch norm]
+  /** Batch normalization loops (channels-first and channels-last). */
+  BatchNormKernels batchNorm();
 
   // [norm family]
+  /** Layer, group, instance and RMS normalization loops. */
+  NormFamilyKernels normFamily();
 
   // [losses]
+  /** The loss loops (cross-entropy, mse, bce, kl_div). */
+  LossKernels losses();
 
   // [engine]
 }

@@ -99,10 +99,22 @@ public final class ScalarKernels implements KernelSupport {
   }
 
   // [batch norm]
+  @Override
+  public BatchNormKernels batchNorm() {
+    return ScalarBatchNormKernels.INSTANCE;
+  }
 
   // [norm family]
+  @Override
+  public NormFamilyKernels normFamily() {
+    return ScalarNormFamilyKernels.INSTANCE;
+  }
 
   // [losses]
+  @Override
+  public LossKernels losses() {
+    return ScalarLossKernels.INSTANCE;
+  }
 
   // [engine]
 }

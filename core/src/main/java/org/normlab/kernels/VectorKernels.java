@@ -182,10 +182,28 @@ final class VectorKernels implements KernelSupport {
   }
 
   // [batch norm]
+  private static final BatchNormKernels BATCH_NORM = new VectorBatchNormKernels();
+
+  @Override
+  public BatchNormKernels batchNorm() {
+    return BATCH_NORM;
+  }
 
   // [norm family]
+  private final NormFamilyKernels normFamily = new VectorNormFamilyKernels();
+
+  @Override
+  public NormFamilyKernels normFamily() {
+    return normFamily;
+  }
 
   // [losses]
+  private static final LossKernels LOSSES = new VectorLossKernels();
+
+  @Override
+  public LossKernels losses() {
+    return LOSSES;
+  }
 
   // [engine]
 }

@@ -15,8 +15,10 @@ import picocli.CommandLine.Option;
     subcommands = {
       // Each area adds its commands under its marker (keeps merges clean).
       // [lab]
+      LabCommand.class,
 
       // [info]
+      InfoCommand.class,
 
       // [engine]
 

@@ -1,0 +1,202 @@
+package org.normlab.kernels;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link LossKernels} on the Vector API, with the lanewise EXP and LOG operators (vectorized
+ * math library calls on x86). Package-private: loaded only through {@link VectorKernels}. The
+ * scalar math of each loop is the comment above it; row tails use masked vectors so that short
+ * rows (10 classes) stay vectorized too.
+ */
+final class VectorLossKernels implements LossKernels {
+  private static final VectorSpecies<Float> F = VectorKernels.F;
+  private static final VectorSpecies<Double> D = VectorKernels.D;
+  private static final ScalarLossKernels TAIL = ScalarLossKernels.INSTANCE;
+
+  @Override
+  public double logSumExpRow(float[] p, int pOff, float[] x, int xOff, int len, float scale) {
+    int step = F.length();
+    int bound = F.loopBound(len);
+    // m = max_j x[j]
+    FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+    int j = 0;
+    for (; j < bound; j += step) {
+      vmax = vmax.max(FloatVector.fromArray(F, x, xOff + j));
+    }
+    VectorMask<Float> tail = F.indexInRange(j, len);
+    if (j < len) {
+      vmax = vmax.lanewise(VectorOperators.MAX, FloatVector.fromArray(F, x, xOff + j, tail), tail);
+    }
+    float m = vmax.reduceLanes(VectorOperators.MAX);
+    // e = exp(x[j] - m); s += e; p[j] = e
+    FloatVector vs = FloatVector.zero(F);
+    for (j = 0; j < bound; j += step) {
+      FloatVector e = FloatVector.fromArray(F, x, xOff + j).sub(m).lanewise(VectorOperators.EXP);
+      vs = vs.add(e);
+      if (p != null) {
+        e.intoArray(p, pOff + j);
+      }
+    }
+    if (j < len) {
+      FloatVector e = FloatVector.fromArray(F, x, xOff + j, tail).sub(m).lanewise(VectorOperators.EXP);
+      vs = vs.add(e, tail);
+      if (p != null) {
+        e.intoArray(p, pOff + j, tail);
+      }
+    }
+    double s = vs.reduceLanes(VectorOperators.ADD);
+    if (p != null) {
+      // p[j] *= scale / s
+      float factor = (float) (scale / s);
+      for (j = 0; j < bound; j += step) {
+        FloatVector.fromArray(F, p, pOff + j).mul(factor).intoArray(p, pOff + j);
+      }
+      if (j < len) {
+        FloatVector.fromArray(F, p, pOff + j, tail).mul(factor).intoArray(p, pOff + j, tail);
+      }
+    }
+    return m + Math.log(s);
+  }
+
+  @Override
+  public double squaredError(float[] loss, float[] grad, float[] pred, float[] target, int off, int len,
+      float gradScale) {
+    // d = pred[i] - target[i]; s += d*d (double); loss[i] = d*d; grad[i] = 2*gradScale*d
+    DoubleVector acc0 = DoubleVector.zero(D);
+    DoubleVector acc1 = DoubleVector.zero(D);
+    float twoScale = 2 * gradScale;
+    int bound = F.loopBound(len);
+    int i = 0;
+    for (; i < bound; i += F.length()) {
+      FloatVector d = FloatVector.fromArray(F, pred, off + i).sub(FloatVector.fromArray(F, target, off + i));
+      DoubleVector dLo = lo(d);
+      DoubleVector dHi = hi(d);
+      acc0 = dLo.fma(dLo, acc0);
+      acc1 = dHi.fma(dHi, acc1);
+      if (loss != null) {
+        d.mul(d).intoArray(loss, off + i);
+      }
+      if (grad != null) {
+        d.mul(twoScale).intoArray(grad, off + i);
+      }
+    }
+    return acc0.add(acc1).reduceLanes(VectorOperators.ADD)
+        + TAIL.squaredError(loss, grad, pred, target, off + i, len - i, gradScale);
+  }
+
+  private static DoubleVector lo(FloatVector v) {
+    return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
+  }
+
+  private static DoubleVector hi(FloatVector v) {
+    return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 1);
+  }
+
+  @Override
+  public double bceWithLogits(float[] loss, float[] grad, float[] x, float[] y, float[] w, float[] pw, int off,
+      int len, float gradScale) {
+    // e = exp(-|x|); softplus(-x) = log1p(e) + max(-x, 0); lw = 1 + (pw - 1) y
+    // l = w ((1 - y) x + lw softplus(-x)); sigmoid(x) = x >= 0 ? 1/(1+e) : e/(1+e)
+    // grad = gradScale w (lw sigmoid(x) - lw + 1 - y)
+    FloatVector one = FloatVector.broadcast(F, 1f);
+    DoubleVector acc0 = DoubleVector.zero(D);
+    DoubleVector acc1 = DoubleVector.zero(D);
+    int bound = F.loopBound(len);
+    int i = 0;
+    for (; i < bound; i += F.length()) {
+      int at = off + i;
+      FloatVector xv = FloatVector.fromArray(F, x, at);
+      FloatVector yv = FloatVector.fromArray(F, y, at);
+      FloatVector e = xv.abs().neg().lanewise(VectorOperators.EXP);
+      FloatVector softplus = e.lanewise(VectorOperators.LOG1P).add(xv.neg().max(0f));
+      FloatVector lw = pw == null ? one : FloatVector.fromArray(F, pw, at).sub(1f).fma(yv, one);
+      FloatVector wv = w == null ? one : FloatVector.fromArray(F, w, at);
+      FloatVector oneMinusY = one.sub(yv);
+      FloatVector l = oneMinusY.mul(xv).add(lw.mul(softplus)).mul(wv);
+      acc0 = acc0.add(lo(l));
+      acc1 = acc1.add(hi(l));
+      if (loss != null) {
+        l.intoArray(loss, at);
+      }
+      if (grad != null) {
+        FloatVector r = one.div(one.add(e));
+        FloatVector sigmoid = r.mul(e).blend(r, xv.compare(VectorOperators.GE, 0f));
+        lw.mul(sigmoid).sub(lw).add(oneMinusY).mul(wv).mul(gradScale).intoArray(grad, at);
+      }
+    }
+    return acc0.add(acc1).reduceLanes(VectorOperators.ADD)
+        + TAIL.bceWithLogits(loss, grad, x, y, w, pw, off + i, len - i, gradScale);
+  }
+
+  @Override
+  public double binaryCrossEntropy(float[] loss, float[] grad, float[] p, float[] y, float[] w, int off, int len,
+      float gradScale) {
+    // l = -w (y max(log p, -100) + (1 - y) max(log(1 - p), -100))
+    // grad = gradScale w (p - y) / max(p (1 - p), 1e-12)
+    FloatVector one = FloatVector.broadcast(F, 1f);
+    DoubleVector acc0 = DoubleVector.zero(D);
+    DoubleVector acc1 = DoubleVector.zero(D);
+    int bound = F.loopBound(len);
+    int i = 0;
+    for (; i < bound; i += F.length()) {
+      int at = off + i;
+      FloatVector pv = FloatVector.fromArray(F, p, at);
+      FloatVector yv = FloatVector.fromArray(F, y, at);
+      FloatVector wv = w == null ? one : FloatVector.fromArray(F, w, at);
+      FloatVector oneMinusP = one.sub(pv);
+      FloatVector logP = pv.lanewise(VectorOperators.LOG).max(-100f);
+      FloatVector log1mP = oneMinusP.lanewise(VectorOperators.LOG).max(-100f);
+      FloatVector l = yv.mul(logP).add(one.sub(yv).mul(log1mP)).mul(wv).neg();
+      acc0 = acc0.add(lo(l));
+      acc1 = acc1.add(hi(l));
+      if (loss != null) {
+        l.intoArray(loss, at);
+      }
+      if (grad != null) {
+        pv.sub(yv).mul(wv).mul(gradScale).div(pv.mul(oneMinusP).max(1e-12f)).intoArray(grad, at);
+      }
+    }
+    return acc0.add(acc1).reduceLanes(VectorOperators.ADD)
+        + TAIL.binaryCrossEntropy(loss, grad, p, y, w, off + i, len - i, gradScale);
+  }
+
+  @Override
+  public double klDiv(float[] loss, float[] grad, float[] x, float[] t, boolean logTarget, int off, int len,
+      float gradScale) {
+    // p = logTarget ? exp(t) : t; log p = logTarget ? t : log(t)
+    // l = p (log p - x), 0 where p = 0; grad = -gradScale p
+    DoubleVector acc0 = DoubleVector.zero(D);
+    DoubleVector acc1 = DoubleVector.zero(D);
+    float minusScale = -gradScale;
+    int bound = F.loopBound(len);
+    int i = 0;
+    for (; i < bound; i += F.length()) {
+      int at = off + i;
+      FloatVector tv = FloatVector.fromArray(F, t, at);
+      FloatVector xv = FloatVector.fromArray(F, x, at);
+      FloatVector pv;
+      FloatVector l;
+      if (logTarget) {
+        pv = tv.lanewise(VectorOperators.EXP);
+        l = pv.mul(tv.sub(xv));
+      } else {
+        pv = tv;
+        l = pv.mul(tv.lanewise(VectorOperators.LOG).sub(xv)).blend(0f, tv.compare(VectorOperators.EQ, 0f));
+      }
+      acc0 = acc0.add(lo(l));
+      acc1 = acc1.add(hi(l));
+      if (loss != null) {
+        l.intoArray(loss, at);
+      }
+      if (grad != null) {
+        pv.mul(minusScale).intoArray(grad, at);
+      }
+    }
+    return acc0.add(acc1).reduceLanes(VectorOperators.ADD)
+        + TAIL.klDiv(loss, grad, x, t, logTarget, off + i, len - i, gradScale);
+  }
+}
