@@ -67,4 +67,6 @@ public interface KernelSupport {
   LossKernels losses();
 
   // [engine]
+  /** Activations, bias terms, im2col and pooling of the training engine. */
+  EngineKernels engine();
 }

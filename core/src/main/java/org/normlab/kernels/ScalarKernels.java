@@ -117,4 +117,8 @@ public final class ScalarKernels implements KernelSupport {
   }
 
   // [engine]
+  @Override
+  public EngineKernels engine() {
+    return ScalarEngineKernels.INSTANCE;
+  }
 }

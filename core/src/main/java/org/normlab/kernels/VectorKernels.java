@@ -221,4 +221,10 @@ final class VectorKernels implements KernelSupport {
   }
 
   // [engine]
+  private static final VectorEngineKernels ENGINE = new VectorEngineKernels();
+
+  @Override
+  public EngineKernels engine() {
+    return ENGINE;
+  }
 }
