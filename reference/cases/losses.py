@@ -35,26 +35,30 @@ def _grad(fn, x, reduction, gen):
     return out.detach(), x.grad.detach(), go
 
 
+def _case(out_dir, op, name, fn, x, reduction, gen, inputs, **meta):
+    """Writes one loss case: input x, the other inputs (None entries left out), grad_output when the
+    reduction is none, then output and grad_input (the gradient of sum(fn(x) * grad_output))."""
+    out, grad, go = _grad(fn, x, reduction, gen)
+    tensors = {"input": x}
+    tensors.update({k: v for k, v in inputs.items() if v is not None})
+    if go is not None:
+        tensors["grad_output"] = go
+    tensors["output"] = out
+    tensors["grad_input"] = grad
+    write_case(os.path.join(out_dir, f"{op}_{name}.safetensors"), op, dict(reduction=reduction, **meta), tensors)
+    return 1
+
+
 def _cross_entropy(out_dir, gen):
     n = 0
 
     def case(name, logits, target, reduction="mean", weight=None, ignore_index=-100, smoothing=0.0, **extra):
         nonlocal n
-        prob = target.dtype != torch.int64
         fn = lambda x: F.cross_entropy(x, target, weight=weight, ignore_index=ignore_index,
                                        reduction=reduction, label_smoothing=smoothing)
-        out, grad, go = _grad(fn, logits, reduction, gen)
-        tensors = {"input": logits, "target": target}
-        if weight is not None:
-            tensors["weight"] = weight
-        if go is not None:
-            tensors["grad_output"] = go
-        tensors["output"] = out
-        tensors["grad_input"] = grad
-        meta = dict(reduction=reduction, label_smoothing=smoothing, ignore_index=ignore_index,
-                    target="prob" if prob else "index", **extra)
-        write_case(os.path.join(out_dir, f"cross_entropy_{name}.safetensors"), "cross_entropy", meta, tensors)
-        n += 1
+        n += _case(out_dir, "cross_entropy", name, fn, logits, reduction, gen, dict(target=target, weight=weight),
+                   label_smoothing=smoothing, ignore_index=ignore_index,
+                   target="index" if target.dtype == torch.int64 else "prob", **extra)
 
     def logits(*shape, scale=1.0):
         return torch.randn(*shape, generator=gen) * scale
@@ -120,19 +124,8 @@ def _binary_with_logits(out_dir, gen):
         nonlocal n
         fn = lambda z: F.binary_cross_entropy_with_logits(z, y, weight=weight, pos_weight=pos_weight,
                                                           reduction=reduction)
-        out, grad, go = _grad(fn, x, reduction, gen)
-        tensors = {"input": x, "target": y}
-        if weight is not None:
-            tensors["weight"] = weight
-        if pos_weight is not None:
-            tensors["pos_weight"] = pos_weight
-        if go is not None:
-            tensors["grad_output"] = go
-        tensors["output"] = out
-        tensors["grad_input"] = grad
-        write_case(os.path.join(out_dir, f"binary_cross_entropy_with_logits_{name}.safetensors"),
-                   "binary_cross_entropy_with_logits", dict(reduction=reduction, **extra), tensors)
-        n += 1
+        n += _case(out_dir, "binary_cross_entropy_with_logits", name, fn, x, reduction, gen,
+                   dict(target=y, weight=weight, pos_weight=pos_weight), **extra)
 
     x = lambda *s: torch.randn(*s, generator=gen) * 3
     y = lambda *s: (torch.rand(*s, generator=gen) > 0.5).float()
@@ -158,15 +151,7 @@ def _kl_div(out_dir, gen):
     def case(name, log_q, target, reduction, log_target):
         nonlocal n
         fn = lambda z: F.kl_div(z, target, reduction=reduction, log_target=log_target)
-        out, grad, go = _grad(fn, log_q, reduction, gen)
-        tensors = {"input": log_q, "target": target}
-        if go is not None:
-            tensors["grad_output"] = go
-        tensors["output"] = out
-        tensors["grad_input"] = grad
-        write_case(os.path.join(out_dir, f"kl_div_{name}.safetensors"), "kl_div",
-                   dict(reduction=reduction, log_target=log_target), tensors)
-        n += 1
+        n += _case(out_dir, "kl_div", name, fn, log_q, reduction, gen, dict(target=target), log_target=log_target)
 
     for red in ("batchmean", "sum", "mean", "none"):
         log_q = torch.log_softmax(torch.randn(6, 7, generator=gen), dim=1)
@@ -212,17 +197,8 @@ def _nll_loss(out_dir, gen):
     def case(name, log_p, target, reduction, weight=None, ignore_index=-100):
         nonlocal n
         fn = lambda z: F.nll_loss(z, target, weight=weight, ignore_index=ignore_index, reduction=reduction)
-        out, grad, go = _grad(fn, log_p, reduction, gen)
-        tensors = {"input": log_p, "target": target}
-        if weight is not None:
-            tensors["weight"] = weight
-        if go is not None:
-            tensors["grad_output"] = go
-        tensors["output"] = out
-        tensors["grad_input"] = grad
-        write_case(os.path.join(out_dir, f"nll_loss_{name}.safetensors"), "nll_loss",
-                   dict(reduction=reduction, ignore_index=ignore_index), tensors)
-        n += 1
+        n += _case(out_dir, "nll_loss", name, fn, log_p, reduction, gen, dict(target=target, weight=weight),
+                   ignore_index=ignore_index)
 
     log_p = torch.log_softmax(torch.randn(8, 5, generator=gen), dim=1)
     t = torch.randint(0, 5, (8,), generator=gen)
@@ -240,17 +216,7 @@ def _binary_cross_entropy(out_dir, gen):
     def case(name, p, y, reduction, weight=None):
         nonlocal n
         fn = lambda z: F.binary_cross_entropy(z, y, weight=weight, reduction=reduction)
-        out, grad, go = _grad(fn, p, reduction, gen)
-        tensors = {"input": p, "target": y}
-        if weight is not None:
-            tensors["weight"] = weight
-        if go is not None:
-            tensors["grad_output"] = go
-        tensors["output"] = out
-        tensors["grad_input"] = grad
-        write_case(os.path.join(out_dir, f"binary_cross_entropy_{name}.safetensors"), "binary_cross_entropy",
-                   dict(reduction=reduction), tensors)
-        n += 1
+        n += _case(out_dir, "binary_cross_entropy", name, fn, p, reduction, gen, dict(target=y, weight=weight))
 
     p = torch.rand(5, 6, generator=gen) * 0.98 + 0.01
     y = (torch.rand(5, 6, generator=gen) > 0.5).float()
@@ -268,14 +234,7 @@ def _mse_loss(out_dir, gen):
     for red in ("mean", "sum", "none"):
         x = torch.randn(4, 7, generator=gen)
         y = torch.randn(4, 7, generator=gen)
-        out, grad, go = _grad(lambda z: F.mse_loss(z, y, reduction=red), x, red, gen)
-        tensors = {"input": x, "target": y}
-        if go is not None:
-            tensors["grad_output"] = go
-        tensors["output"] = out
-        tensors["grad_input"] = grad
-        write_case(os.path.join(out_dir, f"mse_loss_{red}.safetensors"), "mse_loss", dict(reduction=red), tensors)
-        n += 1
+        n += _case(out_dir, "mse_loss", red, lambda z: F.mse_loss(z, y, reduction=red), x, red, gen, dict(target=y))
     return n
 
 

@@ -82,29 +82,12 @@ public final class NllLoss {
     return total / denominator;
   }
 
-  /** Builder: all options are optional (optX), with PyTorch's defaults. */
-  public static final class Builder {
-    private Reduction reduction = Reduction.MEAN;
-    private float[] weight;
-    private int ignoreIndex = CrossEntropy.DEFAULT_IGNORE_INDEX;
-
+  /** Builder: all options are optional (optX), with PyTorch's defaults (see {@link IndexLossOptions}). */
+  public static final class Builder extends IndexLossOptions<Builder> {
     private Builder() {}
 
-    /** none, sum or mean (default mean). */
-    public Builder optReduction(Reduction reduction) {
-      this.reduction = IndexTargets.checkReduction(reduction);
-      return this;
-    }
-
-    /** One weight per class, finite and >= 0 (default: all 1). Copied. */
-    public Builder optWeight(float[] weight) {
-      this.weight = IndexTargets.checkedCopy(weight);
-      return this;
-    }
-
-    /** Targets equal to this value contribute nothing (default -100). */
-    public Builder optIgnoreIndex(int ignoreIndex) {
-      this.ignoreIndex = ignoreIndex;
+    @Override
+    Builder self() {
       return this;
     }
 
