@@ -51,6 +51,8 @@ public interface KernelSupport {
   // covers all. Add your accessor under your area's marker only (keeps merges clean).
 
   // [gemm]
+  /** The SGEMM tile kernel used by {@link Gemm}. */
+  GemmKernels gemm();
 
   // [batch norm]
   /** Batch normalization loops (channels-first and channels-last). */
@@ -65,4 +67,6 @@ public interface KernelSupport {
   LossKernels losses();
 
   // [engine]
+  /** Activations, bias terms, im2col and pooling of the training engine. */
+  EngineKernels engine();
 }

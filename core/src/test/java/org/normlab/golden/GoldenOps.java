@@ -35,6 +35,13 @@ public final class GoldenOps {
     register("mse_loss", PointwiseLossGolden::checkMse);
     register("entropy", EntropyGolden::check);
 
+    // [engine]
+    register("linear", EngineLayerGolden::linear);
+    register("conv2d", EngineLayerGolden::conv2d);
+    register("max_pool2d", EngineLayerGolden::maxPool);
+    register("avg_pool2d", EngineLayerGolden::avgPool);
+    register("activation", EngineLayerGolden::activation);
+    register("optimizer", OptimizerGolden::check);
   }
 
   private GoldenOps() {}
