@@ -21,9 +21,9 @@ import org.normlab.tensor.Tensor;
  *   probabilities y: l_r = -sum_j w_j y'_j (x_rj - lse_r),  y' = (1-e) y + e/C
  * </pre>
  * Rows whose index target equals ignore_index contribute nothing. Reduction MEAN divides, as
- * PyTorch 1.13 does: for index targets the first (nll) term by sum of w_t over non-ignored rows and
- * the smoothing term by the same sum when weights are given, else by the number of rows (ignored
- * rows included); for probability targets everything by the number of rows N*d1*...
+ * PyTorch 1.13 does: for index targets by sum of w_t over the non-ignored rows (their count without
+ * weights; NaN when every row is ignored, as in PyTorch), both terms alike; for probability targets
+ * by the number of rows N*d1*..., weights or not.
  *
  * <p>Gradient (closed form, p = softmax(x_r), g = the upstream gradient of the row's term):
  * <pre>
@@ -84,7 +84,7 @@ public final class CrossEntropy {
    */
   public double loss(Tensor logits, int[] targets, float[] gradLogits) {
     requireReduced();
-    return index(logits, targets, null, gradLogits, null);
+    return index(ClassRows.of("logits", logits), logits.size(), targets, null, gradLogits, null);
   }
 
   /**
@@ -93,28 +93,23 @@ public final class CrossEntropy {
    */
   public float[] lossPerSample(Tensor logits, int[] targets, float[] gradOutput, float[] gradLogits) {
     requireNone();
-    ClassRows rows = ClassRows.of("logits", logits);
-    float[] out = new float[rows.rows];
-    index(logits, targets, gradOutput, gradLogits, out);
+    ClassRows x = ClassRows.of("logits", logits);
+    float[] out = new float[x.rows];
+    index(x, logits.size(), targets, gradOutput, gradLogits, out);
     return out;
   }
 
-  private double index(Tensor logits, int[] targets, float[] gradOutput, float[] gradLogits, float[] perRow) {
-    ClassRows x = ClassRows.of("logits", logits);
+  private double index(ClassRows x, int size, int[] targets, float[] gradOutput, float[] gradLogits,
+      float[] perRow) {
     int c = x.classes;
-    requireTargets(targets, x.rows, c);
-    requireWeight(c);
-    ClassRows.requireLength("gradLogits", gradLogits, logits.size());
+    IndexTargets.check(targets, x.rows, c, ignoreIndex);
+    IndexTargets.checkWeight(weight, c);
+    ClassRows.requireLength("gradLogits", gradLogits, size);
     ClassRows.requireLength("gradOutput", gradOutput, x.rows);
     float e = labelSmoothing;
-    double sumWeights = 0;
-    for (int t : targets) {
-      sumWeights += t == ignoreIndex ? 0 : (weight == null ? 1 : weight[t]);
-    }
+    double sumWeights = IndexTargets.weightSum(targets, weight, ignoreIndex);
     double totalWeight = weight == null ? c : sumOfWeights();
-    // Denominators of the nll term and of the smoothing term (see the class comment).
-    double d1 = reduction == Reduction.MEAN ? sumWeights : 1;
-    double d2 = reduction == Reduction.MEAN ? (weight == null ? x.rows : sumWeights) : 1;
+    double denominator = reduction == Reduction.MEAN ? sumWeights : 1;
     float[] g = gradLogits == null ? null : x.gradBuffer(gradLogits);
     float[] w = weight;
     int ignore = ignoreIndex;
@@ -135,8 +130,8 @@ public final class CrossEntropy {
         }
         double up = gradOutput == null ? 1 : gradOutput[r];
         double wt = w == null ? 1 : w[t];
-        double g1 = (1 - e) * wt * up / d1;
-        double g2 = e / c * up / d2;
+        double g1 = (1 - e) * wt * up / denominator;
+        double g2 = e / c * up / denominator;
         double lse = lk.logSumExpRow(g, off, x.data, off, c, (float) (g1 + g2 * totalWeight));
         double nll = wt * (lse - x.data[off + t]);
         double smooth = 0;
@@ -160,7 +155,7 @@ public final class CrossEntropy {
     if (g != null) {
       x.writeBack(g, gradLogits);
     }
-    return (1 - e) * sums[0] / d1 + (e / c) * sums[1] / d2;
+    return ((1 - e) * sums[0] + (e / c) * sums[1]) / denominator;
   }
 
   // ---- probability targets -----------------------------------------------------------------
@@ -174,7 +169,7 @@ public final class CrossEntropy {
   /** Reduction NONE against class probabilities: one loss per sample, in (n, d1, ...) order. */
   public float[] lossPerSample(Tensor logits, Tensor probabilities, float[] gradOutput, float[] gradLogits) {
     requireNone();
-    float[] out = new float[ClassRows.of("logits", logits).rows];
+    float[] out = new float[logits == null ? 0 : ClassRows.of("logits", logits).rows];
     probability(logits, probabilities, gradOutput, gradLogits, out);
     return out;
   }
@@ -188,7 +183,7 @@ public final class CrossEntropy {
     probabilities.requireSameShape("probabilities", logits);
     ClassRows y = ClassRows.of("probabilities", probabilities);
     int c = x.classes;
-    requireWeight(c);
+    IndexTargets.checkWeight(weight, c);
     ClassRows.requireLength("gradLogits", gradLogits, logits.size());
     ClassRows.requireLength("gradOutput", gradOutput, x.rows);
     float e = labelSmoothing;
@@ -243,28 +238,6 @@ public final class CrossEntropy {
     return s;
   }
 
-  private void requireTargets(int[] targets, int rows, int classes) {
-    if (targets == null) {
-      throw new IllegalArgumentException("targets: expected " + rows + " class indices, got null");
-    }
-    if (targets.length != rows) {
-      throw new IllegalArgumentException("targets: expected " + rows + " class indices, got " + targets.length);
-    }
-    for (int i = 0; i < rows; i++) {
-      int t = targets[i];
-      if ((t < 0 || t >= classes) && t != ignoreIndex) {
-        throw new IllegalArgumentException("targets[" + i + "]: expected a class in [0, " + classes
-            + ") or ignore_index " + ignoreIndex + ", got " + t);
-      }
-    }
-  }
-
-  private void requireWeight(int classes) {
-    if (weight != null && weight.length != classes) {
-      throw new IllegalArgumentException("weight: expected " + classes + " class weights, got " + weight.length);
-    }
-  }
-
   private void requireReduced() {
     if (reduction == Reduction.NONE || reduction == Reduction.BATCHMEAN) {
       throw new IllegalArgumentException("reduction: expected sum or mean for loss(...), got "
@@ -279,40 +252,14 @@ public final class CrossEntropy {
     }
   }
 
-  /** Builder: all options are optional (optX), with PyTorch's defaults. */
-  public static final class Builder {
-    private Reduction reduction = Reduction.MEAN;
-    private float[] weight;
-    private int ignoreIndex = DEFAULT_IGNORE_INDEX;
+  /** Builder: all options are optional (optX), with PyTorch's defaults (see {@link IndexLossOptions}). */
+  public static final class Builder extends IndexLossOptions<Builder> {
     private float labelSmoothing;
 
     private Builder() {}
 
-    /** none, sum or mean (default mean). */
-    public Builder optReduction(Reduction reduction) {
-      if (reduction == null || reduction == Reduction.BATCHMEAN) {
-        throw new IllegalArgumentException("reduction: expected none, sum or mean, got " + reduction);
-      }
-      this.reduction = reduction;
-      return this;
-    }
-
-    /** One weight per class, finite and >= 0 (default: all 1). Copied. */
-    public Builder optWeight(float[] weight) {
-      if (weight != null) {
-        for (int i = 0; i < weight.length; i++) {
-          if (!(weight[i] >= 0) || Float.isInfinite(weight[i])) {
-            throw new IllegalArgumentException("weight[" + i + "]: expected a finite value >= 0, got " + weight[i]);
-          }
-        }
-      }
-      this.weight = weight == null ? null : weight.clone();
-      return this;
-    }
-
-    /** Index targets equal to this value contribute nothing (default -100). */
-    public Builder optIgnoreIndex(int ignoreIndex) {
-      this.ignoreIndex = ignoreIndex;
+    @Override
+    Builder self() {
       return this;
     }
 

@@ -1,6 +1,5 @@
 package org.normlab.info;
 
-import org.normlab.kernels.Kernels;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -17,10 +16,7 @@ public final class MseLoss {
 
   /** A loss with the given reduction: none, sum or mean. */
   public MseLoss(Reduction reduction) {
-    if (reduction == null || reduction == Reduction.BATCHMEAN) {
-      throw new IllegalArgumentException("reduction: expected none, sum or mean, got " + reduction);
-    }
-    this.reduction = reduction;
+    this.reduction = IndexTargets.checkReduction(reduction);
   }
 
   /**
@@ -38,45 +34,26 @@ public final class MseLoss {
 
   /** The reduced loss (SUM or MEAN); {@code gradPrediction}, when not null, receives its gradient. */
   public double loss(Tensor prediction, Tensor target, float[] gradPrediction) {
-    if (reduction == Reduction.NONE) {
-      throw new IllegalArgumentException("reduction: expected sum or mean for loss(...), got none;"
-          + " call lossPerElement(...)");
-    }
-    check(prediction, target, gradPrediction);
-    int n = prediction.size();
-    float scale = reduction == Reduction.MEAN ? 1f / n : 1f;
-    double sum = run(null, gradPrediction, prediction, target, scale);
-    return reduction == Reduction.MEAN ? sum / n : sum;
+    return Pointwise.reduced(reduction, checked(prediction, target), gradPrediction, kernel(prediction, target));
   }
 
   /**
    * Reduction NONE: the loss of every element (in memory order); {@code gradPrediction}, when not
-   * null, receives the gradient of sum_i l_i (an upstream gradient of ones; scale it as needed).
+   * null, receives the gradient of sum_i gradOutput[i] l_i (gradOutput null means ones).
    */
-  public float[] lossPerElement(Tensor prediction, Tensor target, float[] gradPrediction) {
-    if (reduction != Reduction.NONE) {
-      throw new IllegalArgumentException("reduction: expected none for lossPerElement(...), got "
-          + reduction.torchName() + "; call loss(...)");
-    }
-    check(prediction, target, gradPrediction);
-    float[] out = new float[prediction.size()];
-    run(out, gradPrediction, prediction, target, 1f);
-    return out;
+  public float[] lossPerElement(Tensor prediction, Tensor target, float[] gradOutput, float[] gradPrediction) {
+    return Pointwise.perElement(reduction, checked(prediction, target), gradOutput, gradPrediction,
+        kernel(prediction, target));
   }
 
-  private static double run(float[] out, float[] grad, Tensor prediction, Tensor target, float scale) {
+  private static Tensor checked(Tensor prediction, Tensor target) {
+    Pointwise.requireSame("prediction", prediction, "target", target);
+    return prediction;
+  }
+
+  private static Pointwise.Kernel kernel(Tensor prediction, Tensor target) {
     float[] p = prediction.data();
     float[] y = target.data();
-    return Blocks.sum(p.length, 1, 1, (from, to, acc) ->
-        acc[0] += Kernels.get().losses().squaredError(out, grad, p, y, from, to - from, scale))[0];
-  }
-
-  private static void check(Tensor prediction, Tensor target, float[] grad) {
-    if (prediction == null || target == null) {
-      throw new IllegalArgumentException((prediction == null ? "prediction" : "target")
-          + ": expected a tensor, got null");
-    }
-    target.requireSameShape("target", prediction);
-    ClassRows.requireLength("gradPrediction", grad, prediction.size());
+    return (k, loss, grad, off, len, scale) -> k.squaredError(loss, grad, p, y, off, len, scale);
   }
 }

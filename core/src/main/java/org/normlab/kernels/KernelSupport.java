@@ -53,12 +53,18 @@ public interface KernelSupport {
   // [gemm]
 
   // [batch norm]
+  /** Batch normalization loops (channels-first and channels-last). */
+  BatchNormKernels batchNorm();
 
   // [norm family]
+  /** Layer, group, instance and RMS normalization loops. */
+  NormFamilyKernels normFamily();
 
   // [losses]
   /** The loss loops (cross-entropy, mse, bce, kl_div). */
   LossKernels losses();
 
   // [engine]
+  /** Activations, bias terms, im2col and pooling of the training engine. */
+  EngineKernels engine();
 }

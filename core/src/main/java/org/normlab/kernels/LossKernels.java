@@ -32,4 +32,41 @@ public interface LossKernels {
    * Returns sum_i d^2, accumulated in double.
    */
   double squaredError(float[] loss, float[] grad, float[] pred, float[] target, int off, int len, float gradScale);
+
+  /**
+   * Binary cross-entropy with logits, stable for any logit: for i in [off, off+len), with
+   * lw = 1 + (pw[i] - 1) y[i] (lw = 1 when pw == null) and w[i] = 1 when w == null,
+   * <pre>
+   *   l       = w * ((1 - y) x + lw * (log(1 + exp(-|x|)) + max(-x, 0)))
+   *   dl/dx   = w * (lw * sigmoid(x) - lw + 1 - y)       ( = w (sigmoid(x) - y) without pos_weight)
+   *   loss[i] = l                    (only when loss != null)
+   *   grad[i] = gradScale * dl/dx    (only when grad != null)
+   * </pre>
+   * Returns sum_i l, accumulated in double. log(1 + exp(-|x|)) + max(-x, 0) is softplus(-x)
+   * = -log(sigmoid(x)) without overflow.
+   */
+  double bceWithLogits(float[] loss, float[] grad, float[] x, float[] y, float[] w, float[] pw, int off, int len,
+      float gradScale);
+
+  /**
+   * Binary cross-entropy on probabilities, logs clamped at -100 as PyTorch does: for i in
+   * [off, off+len), with w[i] = 1 when w == null,
+   * <pre>
+   *   l       = -w (y max(log p, -100) + (1 - y) max(log(1 - p), -100))
+   *   dl/dp   = w (p - y) / max(p (1 - p), 1e-12)
+   * </pre>
+   * writes loss[i] = l and grad[i] = gradScale * dl/dp when those arrays are not null; returns sum l.
+   */
+  double binaryCrossEntropy(float[] loss, float[] grad, float[] p, float[] y, float[] w, int off, int len,
+      float gradScale);
+
+  /**
+   * Pointwise KL divergence terms with input x = log q: for i in [off, off+len),
+   * <pre>
+   *   target t = p:        l = p (log p - x), 0 where p = 0;   dl/dx = -p
+   *   target t = log p:    l = exp(t) (t - x);                 dl/dx = -exp(t)
+   * </pre>
+   * writes loss[i] = l and grad[i] = gradScale * dl/dx when those arrays are not null; returns sum l.
+   */
+  double klDiv(float[] loss, float[] grad, float[] x, float[] t, boolean logTarget, int off, int len, float gradScale);
 }

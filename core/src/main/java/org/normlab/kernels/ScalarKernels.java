@@ -95,8 +95,16 @@ public final class ScalarKernels implements KernelSupport {
   // [gemm]
 
   // [batch norm]
+  @Override
+  public BatchNormKernels batchNorm() {
+    return ScalarBatchNormKernels.INSTANCE;
+  }
 
   // [norm family]
+  @Override
+  public NormFamilyKernels normFamily() {
+    return ScalarNormFamilyKernels.INSTANCE;
+  }
 
   // [losses]
   @Override
@@ -105,4 +113,8 @@ public final class ScalarKernels implements KernelSupport {
   }
 
   // [engine]
+  @Override
+  public EngineKernels engine() {
+    return ScalarEngineKernels.INSTANCE;
+  }
 }

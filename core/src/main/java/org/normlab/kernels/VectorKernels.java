@@ -178,8 +178,20 @@ final class VectorKernels implements KernelSupport {
   // [gemm]
 
   // [batch norm]
+  private static final BatchNormKernels BATCH_NORM = new VectorBatchNormKernels();
+
+  @Override
+  public BatchNormKernels batchNorm() {
+    return BATCH_NORM;
+  }
 
   // [norm family]
+  private final NormFamilyKernels normFamily = new VectorNormFamilyKernels();
+
+  @Override
+  public NormFamilyKernels normFamily() {
+    return normFamily;
+  }
 
   // [losses]
   private static final LossKernels LOSSES = new VectorLossKernels();
@@ -190,4 +202,10 @@ final class VectorKernels implements KernelSupport {
   }
 
   // [engine]
+  private static final VectorEngineKernels ENGINE = new VectorEngineKernels();
+
+  @Override
+  public EngineKernels engine() {
+    return ENGINE;
+  }
 }

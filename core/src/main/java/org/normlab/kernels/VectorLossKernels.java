@@ -73,10 +73,10 @@ final class VectorLossKernels implements LossKernels {
     int i = 0;
     for (; i < bound; i += F.length()) {
       FloatVector d = FloatVector.fromArray(F, pred, off + i).sub(FloatVector.fromArray(F, target, off + i));
-      DoubleVector lo = (DoubleVector) d.convertShape(VectorOperators.F2D, D, 0);
-      DoubleVector hi = (DoubleVector) d.convertShape(VectorOperators.F2D, D, 1);
-      acc0 = lo.fma(lo, acc0);
-      acc1 = hi.fma(hi, acc1);
+      DoubleVector dLo = lo(d);
+      DoubleVector dHi = hi(d);
+      acc0 = dLo.fma(dLo, acc0);
+      acc1 = dHi.fma(dHi, acc1);
       if (loss != null) {
         d.mul(d).intoArray(loss, off + i);
       }
@@ -86,5 +86,117 @@ final class VectorLossKernels implements LossKernels {
     }
     return acc0.add(acc1).reduceLanes(VectorOperators.ADD)
         + TAIL.squaredError(loss, grad, pred, target, off + i, len - i, gradScale);
+  }
+
+  private static DoubleVector lo(FloatVector v) {
+    return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
+  }
+
+  private static DoubleVector hi(FloatVector v) {
+    return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 1);
+  }
+
+  @Override
+  public double bceWithLogits(float[] loss, float[] grad, float[] x, float[] y, float[] w, float[] pw, int off,
+      int len, float gradScale) {
+    // e = exp(-|x|); softplus(-x) = log1p(e) + max(-x, 0); lw = 1 + (pw - 1) y
+    // l = w ((1 - y) x + lw softplus(-x)); sigmoid(x) = x >= 0 ? 1/(1+e) : e/(1+e)
+    // grad = gradScale w (lw sigmoid(x) - lw + 1 - y)
+    FloatVector one = FloatVector.broadcast(F, 1f);
+    DoubleVector acc0 = DoubleVector.zero(D);
+    DoubleVector acc1 = DoubleVector.zero(D);
+    int bound = F.loopBound(len);
+    int i = 0;
+    for (; i < bound; i += F.length()) {
+      int at = off + i;
+      FloatVector xv = FloatVector.fromArray(F, x, at);
+      FloatVector yv = FloatVector.fromArray(F, y, at);
+      FloatVector e = xv.abs().neg().lanewise(VectorOperators.EXP);
+      FloatVector softplus = e.lanewise(VectorOperators.LOG1P).add(xv.neg().max(0f));
+      FloatVector lw = pw == null ? one : FloatVector.fromArray(F, pw, at).sub(1f).fma(yv, one);
+      FloatVector wv = w == null ? one : FloatVector.fromArray(F, w, at);
+      FloatVector oneMinusY = one.sub(yv);
+      FloatVector l = oneMinusY.mul(xv).add(lw.mul(softplus)).mul(wv);
+      acc0 = acc0.add(lo(l));
+      acc1 = acc1.add(hi(l));
+      if (loss != null) {
+        l.intoArray(loss, at);
+      }
+      if (grad != null) {
+        FloatVector r = one.div(one.add(e));
+        FloatVector sigmoid = r.mul(e).blend(r, xv.compare(VectorOperators.GE, 0f));
+        lw.mul(sigmoid).sub(lw).add(oneMinusY).mul(wv).mul(gradScale).intoArray(grad, at);
+      }
+    }
+    return acc0.add(acc1).reduceLanes(VectorOperators.ADD)
+        + TAIL.bceWithLogits(loss, grad, x, y, w, pw, off + i, len - i, gradScale);
+  }
+
+  @Override
+  public double binaryCrossEntropy(float[] loss, float[] grad, float[] p, float[] y, float[] w, int off, int len,
+      float gradScale) {
+    // l = -w (y max(log p, -100) + (1 - y) max(log(1 - p), -100))
+    // grad = gradScale w (p - y) / max(p (1 - p), 1e-12)
+    FloatVector one = FloatVector.broadcast(F, 1f);
+    DoubleVector acc0 = DoubleVector.zero(D);
+    DoubleVector acc1 = DoubleVector.zero(D);
+    int bound = F.loopBound(len);
+    int i = 0;
+    for (; i < bound; i += F.length()) {
+      int at = off + i;
+      FloatVector pv = FloatVector.fromArray(F, p, at);
+      FloatVector yv = FloatVector.fromArray(F, y, at);
+      FloatVector wv = w == null ? one : FloatVector.fromArray(F, w, at);
+      FloatVector oneMinusP = one.sub(pv);
+      FloatVector logP = pv.lanewise(VectorOperators.LOG).max(-100f);
+      FloatVector log1mP = oneMinusP.lanewise(VectorOperators.LOG).max(-100f);
+      FloatVector l = yv.mul(logP).add(one.sub(yv).mul(log1mP)).mul(wv).neg();
+      acc0 = acc0.add(lo(l));
+      acc1 = acc1.add(hi(l));
+      if (loss != null) {
+        l.intoArray(loss, at);
+      }
+      if (grad != null) {
+        pv.sub(yv).mul(wv).mul(gradScale).div(pv.mul(oneMinusP).max(1e-12f)).intoArray(grad, at);
+      }
+    }
+    return acc0.add(acc1).reduceLanes(VectorOperators.ADD)
+        + TAIL.binaryCrossEntropy(loss, grad, p, y, w, off + i, len - i, gradScale);
+  }
+
+  @Override
+  public double klDiv(float[] loss, float[] grad, float[] x, float[] t, boolean logTarget, int off, int len,
+      float gradScale) {
+    // p = logTarget ? exp(t) : t; log p = logTarget ? t : log(t)
+    // l = p (log p - x), 0 where p = 0; grad = -gradScale p
+    DoubleVector acc0 = DoubleVector.zero(D);
+    DoubleVector acc1 = DoubleVector.zero(D);
+    float minusScale = -gradScale;
+    int bound = F.loopBound(len);
+    int i = 0;
+    for (; i < bound; i += F.length()) {
+      int at = off + i;
+      FloatVector tv = FloatVector.fromArray(F, t, at);
+      FloatVector xv = FloatVector.fromArray(F, x, at);
+      FloatVector pv;
+      FloatVector l;
+      if (logTarget) {
+        pv = tv.lanewise(VectorOperators.EXP);
+        l = pv.mul(tv.sub(xv));
+      } else {
+        pv = tv;
+        l = pv.mul(tv.lanewise(VectorOperators.LOG).sub(xv)).blend(0f, tv.compare(VectorOperators.EQ, 0f));
+      }
+      acc0 = acc0.add(lo(l));
+      acc1 = acc1.add(hi(l));
+      if (loss != null) {
+        l.intoArray(loss, at);
+      }
+      if (grad != null) {
+        pv.mul(minusScale).intoArray(grad, at);
+      }
+    }
+    return acc0.add(acc1).reduceLanes(VectorOperators.ADD)
+        + TAIL.klDiv(loss, grad, x, t, logTarget, off + i, len - i, gradScale);
   }
 }

@@ -19,11 +19,29 @@ public final class GoldenOps {
   static {
     // One line per op, under the area's marker (keeps merges clean).
     // [batch norm]
+    register("batch_norm", BatchNormGolden::check);
 
     // [norm family]
+    register("layer_norm", LayerNormGolden::check);
+    register("group_norm", GroupNormGolden::check);
+    register("instance_norm", InstanceNormGolden::check);
 
     // [losses]
+    register("cross_entropy", CrossEntropyGolden::check);
+    register("nll_loss", CrossEntropyGolden::checkNll);
+    register("binary_cross_entropy_with_logits", PointwiseLossGolden::checkBceWithLogits);
+    register("binary_cross_entropy", PointwiseLossGolden::checkBce);
+    register("kl_div", PointwiseLossGolden::checkKlDiv);
+    register("mse_loss", PointwiseLossGolden::checkMse);
+    register("entropy", EntropyGolden::check);
 
+    // [engine]
+    register("linear", EngineLayerGolden::linear);
+    register("conv2d", EngineLayerGolden::conv2d);
+    register("max_pool2d", EngineLayerGolden::maxPool);
+    register("avg_pool2d", EngineLayerGolden::avgPool);
+    register("activation", EngineLayerGolden::activation);
+    register("optimizer", OptimizerGolden::check);
   }
 
   private GoldenOps() {}

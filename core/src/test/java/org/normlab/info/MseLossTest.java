@@ -17,7 +17,7 @@ class MseLossTest {
     assertEquals(2.25, MseLoss.lossAndGrad(p, y, grad), 0.0);
     assertArrayEquals(new float[] {0.5f, -1f, 0f, -1f}, grad, 0f);
     assertEquals(9.0, new MseLoss(Reduction.SUM).loss(p, y, null), 0.0);
-    assertArrayEquals(new float[] {1, 4, 0, 4}, new MseLoss(Reduction.NONE).lossPerElement(p, y, null), 0f);
+    assertArrayEquals(new float[] {1, 4, 0, 4}, new MseLoss(Reduction.NONE).lossPerElement(p, y, null, null), 0f);
   }
 
   @Test

@@ -80,4 +80,71 @@ class LossKernelsTest {
       assertEquals(2 * 0.25f * (p[n] - y[n]), gv[n], 0f, "grad = 2 * scale * (p - y)");
     }
   }
+
+  /** Runs one elementwise kernel into (loss, grad) over [1, 1+n) and returns the sum. */
+  @FunctionalInterface
+  interface Elementwise {
+    double run(LossKernels k, float[] loss, float[] grad, int n);
+  }
+
+  static void assertElementwiseAgrees(String what, double atol, Elementwise f) {
+    LossKernels s = Kernels.scalar().losses();
+    LossKernels v = vector();
+    for (int n : SIZES) {
+      float[] ls = new float[n + 1];
+      float[] lv = new float[n + 1];
+      float[] gs = new float[n + 1];
+      float[] gv = new float[n + 1];
+      double ss = f.run(s, ls, gs, n);
+      double sv = f.run(v, lv, gv, n);
+      assertEquals(ss, sv, 1e-5 * Math.max(1, Math.abs(ss)), what + " sum n=" + n);
+      AllClose.assertAllClose(lv, ls, 1e-5, atol, what + " loss n=" + n);
+      AllClose.assertAllClose(gv, gs, 1e-5, 1e-6, what + " grad n=" + n);
+      assertEquals(0f, gv[0] + lv[0], what + " writes before off");
+    }
+  }
+
+  @Test
+  void bceWithLogitsAgrees() {
+    for (boolean weighted : new boolean[] {false, true}) {
+      // float rounding of (1 - y) x for |x| = 120 is about 120 * 6e-8
+      assertElementwiseAgrees("bce with logits weighted=" + weighted, 3e-5, (k, loss, grad, n) -> {
+        float[] x = random(3, n + 1, 120); // logits up to +-120: stable path
+        float[] y = random(4, n + 1, 1);
+        for (int i = 0; i < y.length; i++) {
+          y[i] = Math.abs(y[i]);
+        }
+        float[] w = weighted ? random(5, n + 1, 2) : null;
+        float[] pw = weighted ? random(6, n + 1, 3) : null;
+        return k.bceWithLogits(loss, grad, x, y, w, pw, 1, n, 0.5f);
+      });
+    }
+  }
+
+  @Test
+  void binaryCrossEntropyAgrees() {
+    assertElementwiseAgrees("bce", 1e-6, (k, loss, grad, n) -> {
+      float[] p = random(7, n + 1, 1);
+      float[] y = random(8, n + 1, 1);
+      for (int i = 0; i < p.length; i++) {
+        p[i] = i % 5 == 0 ? 0f : Math.abs(p[i]); // exact zeros exercise the -100 clamp
+        y[i] = Math.abs(y[i]);
+      }
+      return k.binaryCrossEntropy(loss, grad, p, y, random(9, n + 1, 1), 1, n, 1e-3f);
+    });
+  }
+
+  @Test
+  void klDivAgrees() {
+    for (boolean logTarget : new boolean[] {false, true}) {
+      assertElementwiseAgrees("kl_div logTarget=" + logTarget, 1e-6, (k, loss, grad, n) -> {
+        float[] x = random(10, n + 1, 5);
+        float[] t = random(11, n + 1, 1);
+        for (int i = 0; i < t.length; i++) {
+          t[i] = logTarget ? -Math.abs(3 * t[i]) : (i % 4 == 0 ? 0f : Math.abs(t[i]));
+        }
+        return k.klDiv(loss, grad, x, t, logTarget, 1, n, 0.25f);
+      });
+    }
+  }
 }

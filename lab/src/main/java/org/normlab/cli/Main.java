@@ -18,8 +18,11 @@ import picocli.CommandLine.Option;
       LabCommand.class,
 
       // [info]
+      InfoCommand.class,
 
       // [engine]
+      TrainCommand.class,
+      EvalCommand.class,
 
       EnvCommand.class,
       CommandLine.HelpCommand.class
@@ -58,6 +61,12 @@ public final class Main implements Runnable {
   /** Runs the command and returns its exit code. */
   public static int run(String... args) {
     return commandLine(ErrorHandler.debug(args)).execute(args);
+  }
+
+  /** True when standard output is a terminal (progress bars redraw one line). */
+  static boolean interactive() {
+    java.io.Console c = System.console();
+    return c != null && c.isTerminal();
   }
 
   public static void main(String[] args) {

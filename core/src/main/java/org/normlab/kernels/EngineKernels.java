@@ -1,0 +1,80 @@
+package org.normlab.kernels;
+
+/**
+ * The hot loops of the training engine (activations, bias terms, im2col, pooling), on flat
+ * float arrays: outputs first, then inputs, then sizes (llm.c's order). Gradient outputs start
+ * with {@code d}. Methods named {@code ...Accumulate} add into their output; all others
+ * overwrite it.
+ *
+ * <p>{@link ScalarEngineKernels} is the reference; a package-private Vector API implementation
+ * overrides the loops that vectorize. Both give the same results to float rounding.
+ */
+public interface EngineKernels {
+
+  /** y[off+i] = 1 / (1 + exp(-x[off+i])). y and x may be the same array. */
+  void sigmoid(float[] y, float[] x, int off, int len);
+
+  /** dx[off+i] = dy[off+i] * y[off+i] * (1 - y[off+i]), where y is sigmoid's output. */
+  void sigmoidBackward(float[] dx, float[] dy, float[] y, int off, int len);
+
+  /** y[off+i] = tanh(x[off+i]). */
+  void tanh(float[] y, float[] x, int off, int len);
+
+  /** dx[off+i] = dy[off+i] * (1 - y[off+i]^2), where y is tanh's output. */
+  void tanhBackward(float[] dx, float[] dy, float[] y, int off, int len);
+
+  /** dx[off+i] = y[off+i] > 0 ? dy[off+i] : 0, where y is ReLU's output. */
+  void reluBackward(float[] dx, float[] dy, float[] y, int off, int len);
+
+  /** y[off + r*cols + c] += bias[c] for r in [0, rows): a bias per column of a row-major matrix. */
+  void addRowBias(float[] y, int off, float[] bias, int rows, int cols);
+
+  /** y[off + (i*channels + c)*spatial + p] += bias[c] for i in [0, n): a bias per channel, channels-first. */
+  void addChannelBias(float[] y, int off, float[] bias, int n, int channels, int spatial);
+
+  /** dbias[c] += sum over r of dy[r*cols + c] (the gradient of {@link #addRowBias}). */
+  void sumRowsAccumulate(float[] dbias, float[] dy, int rows, int cols);
+
+  /** dbias[c] += sum over n, p of dy[(n*channels + c)*spatial + p]. */
+  void sumChannelsAccumulate(float[] dbias, float[] dy, int n, int channels, int spatial);
+
+  /**
+   * Unfolds channels-first images into columns for a convolution as a matrix product.
+   * For images [n0, n0+count) of x (N, C, H, W) it writes col[k][j] with
+   * k = (c*kh + i)*kw + j' over the kernel window and j = (n-n0)*OH*OW + oy*OW + ox over output
+   * positions; positions that fall into the zero padding get 0. col has C*KH*KW rows of
+   * count*OH*OW columns.
+   */
+  void im2colChannelsFirst(float[] col, float[] x, int n0, int count, ConvGeometry g);
+
+  /**
+   * The adjoint of {@link #im2colChannelsFirst}: dx[n, c, y, x] += every col entry that was read
+   * from it. dx must be zeroed by the caller for images [n0, n0+count).
+   */
+  void col2imChannelsFirstAccumulate(float[] dx, float[] col, int n0, int count, ConvGeometry g);
+
+  /**
+   * Unfolds channels-last images (N, H, W, C) into rows: row j = (n-n0)*OH*OW + oy*OW + ox holds
+   * the window in (c, i, j') order, k = (c*kh + i)*kw + j' (the order of PyTorch's
+   * (out, in, kh, kw) weight), so the same weight matrix serves both layouts.
+   */
+  void im2rowChannelsLast(float[] rows, float[] x, int n0, int count, ConvGeometry g);
+
+  /** The adjoint of {@link #im2rowChannelsLast}; dx must be zeroed by the caller. */
+  void row2imChannelsLastAccumulate(float[] dx, float[] rows, int n0, int count, ConvGeometry g);
+
+  /**
+   * Max pooling of channels-first (N*C planes) or channels-last data: y = max over the window;
+   * argmax[o] = the input index (within x) of the maximum, saved for backward.
+   */
+  void maxPool(float[] y, int[] argmax, float[] x, PoolGeometry g);
+
+  /** dx[argmax[o]] += dy[o]. dx must be zeroed by the caller. */
+  void maxPoolBackwardAccumulate(float[] dx, float[] dy, int[] argmax, int outputs);
+
+  /** y = mean over the window, counting padding as zeros (PyTorch's count_include_pad=True). */
+  void avgPool(float[] y, float[] x, PoolGeometry g);
+
+  /** dx[window] += dy / windowSize. dx must be zeroed by the caller. */
+  void avgPoolBackwardAccumulate(float[] dx, float[] dy, PoolGeometry g);
+}

@@ -1,0 +1,71 @@
+package org.normlab.kernels;
+
+/**
+ * The loops of layer, group, instance and RMS normalization (llm.c style: outputs first, then
+ * inputs, then sizes). Two shapes of data occur:
+ *
+ * <ul>
+ *   <li><b>Rows</b>: one contiguous segment {@code [off, off+len)} normalized with one mean and one
+ *       rstd (a LayerNorm row, an RMSNorm row, one channel of a channels-first GroupNorm group).
+ *       Per-element weights {@code w}, {@code b}, {@code g} are indexed from 0.
+ *   <li><b>Columns</b>: a block of {@code rows x cols} values starting at {@code off}, row-major,
+ *       where each column is a channel (the positions of one channels-last sample). Per-column
+ *       vectors are indexed from 0.
+ * </ul>
+ *
+ * <p>Arrays named alike ({@code dx}, {@code dy}, {@code x}, {@code y}) share the offset. Sums
+ * accumulate in double. Gradients of weights ({@code dw}, {@code db}, {@code dg}) accumulate
+ * ({@code +=}); the caller zeroes them. Implementations: {@link ScalarNormFamilyKernels} (the
+ * reference) and a package-private Vector API one with the same contract.
+ */
+public interface NormFamilyKernels {
+
+  /**
+   * y[i] = (x[i] - mean) * rstd * w[i] + b[i] for i in [0, len) (at {@code off}); {@code b} may be
+   * null (no bias).
+   */
+  void normalizeAffine(float[] y, float[] x, int off, int len, float mean, float rstd, float[] w,
+      float[] b);
+
+  /**
+   * LayerNorm backward for one row of {@code len} values with saved mean and rstd. With
+   * xhat = (x - mean) * rstd and dxhat = dy * w:
+   * <pre>
+   *   dx  = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))
+   *   dw += dy * xhat
+   *   db += dy
+   * </pre>
+   */
+  void layerNormBackward(float[] dx, float[] dw, float[] db, float[] dy, float[] x, int off,
+      int len, float[] w, float mean, float rstd);
+
+  /**
+   * RMSNorm backward for one row with saved r = 1 / sqrt(mean(x^2) + eps), y = x * r * g:
+   * <pre>
+   *   dx  = r * g * dy - x * r^3 * sum(dy * g * x) / len
+   *   dg += dy * x * r
+   * </pre>
+   */
+  void rmsNormBackward(float[] dx, float[] dg, float[] dy, float[] x, int off, int len, float[] g,
+      float rstd);
+
+  /** dx[i] = a * dy[i] + b * x[i] + k for i in [0, len) (at {@code off}). */
+  void combine(float[] dx, float[] dy, float[] x, int off, int len, float a, float b, float k);
+
+  /** sum[c] += x[r * cols + c] (at {@code off}) over all rows r. */
+  void columnSums(double[] sum, float[] x, int off, int rows, int cols);
+
+  /** sq[c] += (x[r * cols + c] - mean[c])^2 (at {@code off}) over all rows r. */
+  void columnSquaredDeviations(double[] sq, float[] x, int off, int rows, int cols, double[] mean);
+
+  /** dot[c] += dy[r*cols+c] * x[r*cols+c]; sum[c] += dy[r*cols+c] (at {@code off}) over rows r. */
+  void columnDotSum(double[] dot, double[] sum, float[] dy, float[] x, int off, int rows, int cols);
+
+  /** y[r*cols+c] = x[r*cols+c] * scale[c] + shift[c] (at {@code off}). */
+  void affineColumns(float[] y, float[] x, int off, int rows, int cols, float[] scale,
+      float[] shift);
+
+  /** dx[r*cols+c] = a[c] * dy[r*cols+c] + b[c] * x[r*cols+c] + k[c] (at {@code off}). */
+  void combineColumns(float[] dx, float[] dy, float[] x, int off, int rows, int cols, float[] a,
+      float[] b, float[] k);
+}

@@ -1,0 +1,120 @@
+package org.normlab.kernels;
+
+/** The plain Java reference implementation of {@link NormFamilyKernels}. */
+public final class ScalarNormFamilyKernels implements NormFamilyKernels {
+  static final ScalarNormFamilyKernels INSTANCE = new ScalarNormFamilyKernels();
+
+  ScalarNormFamilyKernels() {}
+
+  @Override
+  public void normalizeAffine(float[] y, float[] x, int off, int len, float mean, float rstd,
+      float[] w, float[] b) {
+    for (int i = 0; i < len; i++) {
+      float xhat = (x[off + i] - mean) * rstd;
+      y[off + i] = b == null ? xhat * w[i] : Math.fma(xhat, w[i], b[i]);
+    }
+  }
+
+  @Override
+  public void layerNormBackward(float[] dx, float[] dw, float[] db, float[] dy, float[] x, int off,
+      int len, float[] w, float mean, float rstd) {
+    double sumDxhat = 0;
+    double sumDxhatXhat = 0;
+    for (int i = 0; i < len; i++) {
+      float xhat = (x[off + i] - mean) * rstd;
+      float dxhat = dy[off + i] * w[i];
+      sumDxhat += dxhat;
+      sumDxhatXhat += (double) dxhat * xhat;
+    }
+    float m1 = (float) (sumDxhat / len);
+    float m2 = (float) (sumDxhatXhat / len);
+    for (int i = 0; i < len; i++) {
+      float g = dy[off + i];
+      float xhat = (x[off + i] - mean) * rstd;
+      dw[i] = Math.fma(g, xhat, dw[i]);
+      db[i] += g;
+      // term 1: dxhat; term 2: - mean(dxhat); term 3: - xhat * mean(dxhat * xhat)
+      dx[off + i] = rstd * (g * w[i] - m1 - xhat * m2);
+    }
+  }
+
+  @Override
+  public void rmsNormBackward(float[] dx, float[] dg, float[] dy, float[] x, int off, int len,
+      float[] g, float rstd) {
+    double dot = 0;
+    for (int i = 0; i < len; i++) {
+      dot += (double) dy[off + i] * g[i] * x[off + i];
+    }
+    float c = (float) (dot / len) * rstd * rstd * rstd;
+    for (int i = 0; i < len; i++) {
+      float xi = x[off + i];
+      float gi = dy[off + i];
+      dg[i] = Math.fma(gi, xi * rstd, dg[i]);
+      dx[off + i] = rstd * g[i] * gi - xi * c;
+    }
+  }
+
+  @Override
+  public void combine(float[] dx, float[] dy, float[] x, int off, int len, float a, float b,
+      float k) {
+    for (int i = off; i < off + len; i++) {
+      dx[i] = a * dy[i] + b * x[i] + k;
+    }
+  }
+
+  @Override
+  public void columnSums(double[] sum, float[] x, int off, int rows, int cols) {
+    for (int r = 0; r < rows; r++) {
+      int base = off + r * cols;
+      for (int c = 0; c < cols; c++) {
+        sum[c] += x[base + c];
+      }
+    }
+  }
+
+  @Override
+  public void columnSquaredDeviations(double[] sq, float[] x, int off, int rows, int cols,
+      double[] mean) {
+    for (int r = 0; r < rows; r++) {
+      int base = off + r * cols;
+      for (int c = 0; c < cols; c++) {
+        double d = x[base + c] - mean[c];
+        sq[c] += d * d;
+      }
+    }
+  }
+
+  @Override
+  public void columnDotSum(double[] dot, double[] sum, float[] dy, float[] x, int off, int rows,
+      int cols) {
+    for (int r = 0; r < rows; r++) {
+      int base = off + r * cols;
+      for (int c = 0; c < cols; c++) {
+        dot[c] += (double) dy[base + c] * x[base + c];
+        sum[c] += dy[base + c];
+      }
+    }
+  }
+
+  @Override
+  public void affineColumns(float[] y, float[] x, int off, int rows, int cols, float[] scale,
+      float[] shift) {
+    for (int r = 0; r < rows; r++) {
+      int base = off + r * cols;
+      for (int c = 0; c < cols; c++) {
+        y[base + c] = Math.fma(x[base + c], scale[c], shift[c]);
+      }
+    }
+  }
+
+  @Override
+  public void combineColumns(float[] dx, float[] dy, float[] x, int off, int rows, int cols,
+      float[] a, float[] b, float[] k) {
+    for (int r = 0; r < rows; r++) {
+      int base = off + r * cols;
+      for (int c = 0; c < cols; c++) {
+        dx[base + c] = a[c] * dy[base + c] + b[c] * x[base + c] + k[c];
+      }
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package org.normlab.nn;
+
+import org.normlab.kernels.Parallel;
+import org.normlab.tensor.Tensor;
+
+/**
+ * An elementwise activation y = f(x) whose derivative is a function of its output, so forward
+ * saves y and backward computes dx = dy * f'(y). Any shape and layout; runs in parallel pieces.
+ */
+abstract sealed class Activation implements Layer permits ReLU, Sigmoid, Tanh {
+  /** Elements per parallel piece: large enough to amortize the fork, small enough to balance. */
+  private static final int GRAIN = 1 << 15;
+  private Tensor output;
+
+  /** y[off..off+len) = f(x[off..off+len)). */
+  abstract void apply(float[] y, float[] x, int off, int len);
+
+  /** dx[off..off+len) = dy * f'(y) over [off, off+len). */
+  abstract void gradient(float[] dx, float[] dy, float[] y, int off, int len);
+
+  @Override
+  public Tensor forward(Tensor x) {
+    Tensor y = x.zerosLike();
+    Parallel.forRange(0, x.size(), GRAIN, (from, to) -> apply(y.data(), x.data(), from, to - from));
+    output = y;
+    return y;
+  }
+
+  @Override
+  public Tensor backward(Tensor dy) {
+    if (output == null) {
+      throw new IllegalStateException(getClass().getSimpleName() + ": backward called before forward");
+    }
+    dy.requireSameShape(getClass().getSimpleName() + " output gradient", output);
+    Tensor dx = dy.zerosLike();
+    Tensor y = output;
+    Parallel.forRange(0, y.size(), GRAIN,
+        (from, to) -> gradient(dx.data(), dy.data(), y.data(), from, to - from));
+    return dx;
+  }
+}

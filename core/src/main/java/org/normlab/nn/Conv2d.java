@@ -1,0 +1,269 @@
+package org.normlab.nn;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.normlab.kernels.ConvGeometry;
+import org.normlab.kernels.EngineKernels;
+import org.normlab.kernels.Gemm;
+import org.normlab.kernels.Kernels;
+import org.normlab.kernels.Parallel;
+import org.normlab.tensor.Layout;
+import org.normlab.tensor.Shape;
+import org.normlab.tensor.Tensor;
+
+/**
+ * A 2-D convolution, PyTorch's nn.Conv2d (groups 1, dilation 1): weight W (out, in, kh, kw) in
+ * PyTorch's layout whatever the input layout, optional bias (out), stride and zero padding.
+ * Inputs are NCHW or NHWC; the output has the input's layout.
+ *
+ * <p>As a matrix product per image (im2col): with the unfolded input X (K = in*kh*kw rows, one
+ * column per output position) and W as an (out, K) matrix, {@code Y = W X + b}. Backward, for
+ * dY (out, positions):
+ * <pre>
+ *   dW += dY X^T        db += sum over positions of dY
+ *   dX  = W^T dY, folded back onto the input (col2im: each input element sums the window
+ *         entries it was copied into)
+ * </pre>
+ * Channels-last inputs use the transposed form (rows = positions): Y^T = X^T W^T.
+ *
+ * <p>Images run in parallel in fixed pieces of {@link #IMAGES_PER_PIECE}; weight gradients are
+ * summed per piece and then added in piece order, so results do not depend on the thread count.
+ * The unfolded input is recomputed in backward rather than stored (memory stays per piece).
+ *
+ * <p>{@code Conv2d.builder(in, out, kernel)}; options: {@code optStride} (1), {@code optPadding}
+ * (0), {@code optBias} (true), {@code optWeightInit} / {@code optBiasInit}
+ * ({@link Init#pytorchDefault()}), {@code optSeed} (0).
+ */
+public final class Conv2d implements Layer {
+  static final int IMAGES_PER_PIECE = 4;
+
+  private final int in;
+  private final int out;
+  private final int kernel;
+  private final int stride;
+  private final int padding;
+  private final Parameter weight;
+  private final Parameter bias;
+  private Tensor input;
+  private ConvGeometry geometry;
+
+  private Conv2d(Builder b) {
+    this.in = b.in;
+    this.out = b.out;
+    this.kernel = b.kernel;
+    this.stride = b.stride;
+    this.padding = b.padding;
+    SplittableRandom random = new SplittableRandom(b.seed);
+    int fanIn = in * kernel * kernel;
+    int fanOut = out * kernel * kernel;
+    Tensor w = Tensor.zeros(Layout.ROW_MAJOR, out, in, kernel, kernel);
+    b.weightInit.fill(w.data(), fanIn, fanOut, random);
+    this.weight = new Parameter("weight", w);
+    if (b.bias) {
+      Tensor bv = Tensor.zeros(Layout.ROW_MAJOR, out);
+      b.biasInit.fill(bv.data(), fanIn, fanOut, random);
+      this.bias = new Parameter("bias", bv);
+    } else {
+      this.bias = null;
+    }
+  }
+
+  public static Builder builder(int inChannels, int outChannels, int kernelSize) {
+    return new Builder(inChannels, outChannels, kernelSize);
+  }
+
+  public Parameter weight() {
+    return weight;
+  }
+
+  /** The bias, or null when built with {@code optBias(false)}. */
+  public Parameter bias() {
+    return bias;
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    if (x.layout() != Layout.NCHW && x.layout() != Layout.NHWC) {
+      throw new IllegalArgumentException("Conv2d input: expected an NCHW or NHWC tensor, got "
+          + x.layout() + " " + x.shape());
+    }
+    x.requireChannels(in);
+    int[] hw = x.spatialDims();
+    ConvGeometry g = new ConvGeometry(in, hw[0], hw[1], kernel, kernel, stride, stride, padding, padding);
+    input = x;
+    geometry = g;
+    int n = x.batch();
+    boolean last = x.layout() == Layout.NHWC;
+    Tensor y = last ? Tensor.zeros(Layout.NHWC, n, g.outH(), g.outW(), out)
+        : Tensor.zeros(Layout.NCHW, n, out, g.outH(), g.outW());
+    int k = g.windowSize();
+    int p = g.outPositions();
+    float[] w = weight.value().data();
+    EngineKernels kernels = Kernels.get().engine();
+    Parallel.forRange(0, n, IMAGES_PER_PIECE, (from, to) -> {
+      float[] col = new float[k * p];
+      for (int i = from; i < to; i++) {
+        int yOff = i * out * p;
+        if (last) {
+          // Y_i^T (p, out) = X_i^T (p, k) * W^T (k, out)
+          kernels.im2rowChannelsLast(col, x.data(), i, 1, g);
+          Gemm.sgemm(false, true, p, out, k, 1f, col, 0, k, w, 0, k, 0f, y.data(), yOff, out);
+        } else {
+          // Y_i (out, p) = W (out, k) * X_i (k, p)
+          kernels.im2colChannelsFirst(col, x.data(), i, 1, g);
+          Gemm.sgemm(false, false, out, p, k, 1f, w, 0, k, col, 0, p, 0f, y.data(), yOff, p);
+        }
+      }
+      if (bias != null) {
+        float[] b = bias.value().data();
+        if (last) {
+          kernels.addRowBias(y.data(), from * p * out, b, (to - from) * p, out);
+        } else {
+          kernels.addChannelBias(y.data(), from * out * p, b, to - from, out, p);
+        }
+      }
+    });
+    return y;
+  }
+
+  @Override
+  public Tensor backward(Tensor dy) {
+    if (input == null) {
+      throw new IllegalStateException("Conv2d: backward called before forward");
+    }
+    ConvGeometry g = geometry;
+    Tensor x = input;
+    int n = x.batch();
+    boolean last = x.layout() == Layout.NHWC;
+    Shape expected = last ? Shape.of(n, g.outH(), g.outW(), out) : Shape.of(n, out, g.outH(), g.outW());
+    dy.requireShape("Conv2d output gradient", expected);
+    int k = g.windowSize();
+    int p = g.outPositions();
+    float[] w = weight.value().data();
+    EngineKernels kernels = Kernels.get().engine();
+    Tensor dx = x.zerosLike();
+    int pieces = (n + IMAGES_PER_PIECE - 1) / IMAGES_PER_PIECE;
+    float[][] dwPieces = new float[pieces][];
+    Parallel.forEachPiece(pieces, (first, end) -> {
+      for (int piece = first; piece < end; piece++) {
+        float[] col = new float[k * p];
+        float[] dcol = new float[k * p];
+        float[] dw = new float[out * k];
+        int from = piece * IMAGES_PER_PIECE;
+        int to = Math.min(n, from + IMAGES_PER_PIECE);
+        for (int i = from; i < to; i++) {
+          int yOff = i * out * p;
+          if (last) {
+            kernels.im2rowChannelsLast(col, x.data(), i, 1, g);
+            // dW (out, k) += dY_i^T (out, p) * X_i^T (p, k)
+            Gemm.sgemm(true, false, out, k, p, 1f, dy.data(), yOff, out, col, 0, k, 1f, dw, 0, k);
+            // dX_i^T (p, k) = dY_i^T (p, out) * W (out, k)
+            Gemm.sgemm(false, false, p, k, out, 1f, dy.data(), yOff, out, w, 0, k, 0f, dcol, 0, k);
+            kernels.row2imChannelsLastAccumulate(dx.data(), dcol, i, 1, g);
+          } else {
+            kernels.im2colChannelsFirst(col, x.data(), i, 1, g);
+            // dW (out, k) += dY_i (out, p) * X_i^T (p, k)
+            Gemm.sgemm(false, true, out, k, p, 1f, dy.data(), yOff, p, col, 0, p, 1f, dw, 0, k);
+            // dX_i (k, p) = W^T (k, out) * dY_i (out, p)
+            Gemm.sgemm(true, false, k, p, out, 1f, w, 0, k, dy.data(), yOff, p, 0f, dcol, 0, p);
+            kernels.col2imChannelsFirstAccumulate(dx.data(), dcol, i, 1, g);
+          }
+        }
+        dwPieces[piece] = dw;
+      }
+    });
+    float[] dW = weight.grad().data();
+    for (float[] part : dwPieces) {
+      Kernels.get().axpy(1f, part, 0, dW, 0, dW.length);
+    }
+    if (bias != null) {
+      if (last) {
+        kernels.sumRowsAccumulate(bias.grad().data(), dy.data(), n * p, out);
+      } else {
+        kernels.sumChannelsAccumulate(bias.grad().data(), dy.data(), n, out, p);
+      }
+    }
+    return dx;
+  }
+
+  @Override
+  public List<Parameter> parameters() {
+    return bias == null ? List.of(weight) : List.of(weight, bias);
+  }
+
+  @Override
+  public String describe() {
+    return "Conv2d(" + in + ", " + out + ", kernel_size=(" + kernel + ", " + kernel + "), stride=("
+        + stride + ", " + stride + ")" + (padding > 0 ? ", padding=(" + padding + ", " + padding + ")" : "")
+        + (bias == null ? ", bias=False" : "") + ")";
+  }
+
+  @Override
+  public String toString() {
+    return describe() + " weight " + Arrays.toString(weight.value().shape().dims());
+  }
+
+  /** Builder: channels and kernel size required; stride, padding, bias, init and seed optional. */
+  public static final class Builder {
+    private final int in;
+    private final int out;
+    private final int kernel;
+    private int stride = 1;
+    private int padding;
+    private boolean bias = true;
+    private Init.Initializer weightInit = Init.pytorchDefault();
+    private Init.Initializer biasInit = Init.pytorchDefault();
+    private long seed;
+
+    private Builder(int in, int out, int kernel) {
+      if (in < 1 || out < 1 || kernel < 1) {
+        throw new IllegalArgumentException("Conv2d: channels and kernel size must be positive, got in "
+            + in + ", out " + out + ", kernel " + kernel);
+      }
+      this.in = in;
+      this.out = out;
+      this.kernel = kernel;
+    }
+
+    public Builder optStride(int stride) {
+      if (stride < 1) {
+        throw new IllegalArgumentException("stride: expected >= 1, got " + stride);
+      }
+      this.stride = stride;
+      return this;
+    }
+
+    public Builder optPadding(int padding) {
+      if (padding < 0) {
+        throw new IllegalArgumentException("padding: expected >= 0, got " + padding);
+      }
+      this.padding = padding;
+      return this;
+    }
+
+    public Builder optBias(boolean bias) {
+      this.bias = bias;
+      return this;
+    }
+
+    public Builder optWeightInit(Init.Initializer init) {
+      this.weightInit = init;
+      return this;
+    }
+
+    public Builder optBiasInit(Init.Initializer init) {
+      this.biasInit = init;
+      return this;
+    }
+
+    public Builder optSeed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public Conv2d build() {
+      return new Conv2d(this);
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package org.normlab.nn;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.normlab.kernels.EngineKernels;
+import org.normlab.kernels.Gemm;
+import org.normlab.kernels.Kernels;
+import org.normlab.tensor.Layout;
+import org.normlab.tensor.Tensor;
+
+/**
+ * A fully connected layer, PyTorch's nn.Linear: {@code y = x W^T + b} for x (N, in), weight W
+ * (out, in) and bias b (out).
+ *
+ * <p>Backward, for dy = dL/dy (N, out):
+ * <pre>
+ *   dx = dy W            (N, in)
+ *   dW += dy^T x         (out, in)
+ *   db += sum_n dy[n, :] (out)
+ * </pre>
+ *
+ * <p>Build with {@code Linear.builder(in, out)}; options: {@code optBias} (default true),
+ * {@code optWeightInit} and {@code optBiasInit} (default {@link Init#pytorchDefault()}, as
+ * PyTorch), {@code optSeed} (default 0).
+ */
+public final class Linear implements Layer {
+  private final int in;
+  private final int out;
+  private final Parameter weight;
+  private final Parameter bias;
+  private Tensor input;
+
+  private Linear(Builder b) {
+    this.in = b.in;
+    this.out = b.out;
+    SplittableRandom random = new SplittableRandom(b.seed);
+    Tensor w = Tensor.zeros(Layout.ROW_MAJOR, out, in);
+    b.weightInit.fill(w.data(), in, out, random);
+    this.weight = new Parameter("weight", w);
+    if (b.bias) {
+      Tensor bv = Tensor.zeros(Layout.ROW_MAJOR, out);
+      b.biasInit.fill(bv.data(), in, out, random);
+      this.bias = new Parameter("bias", bv);
+    } else {
+      this.bias = null;
+    }
+  }
+
+  public static Builder builder(int inFeatures, int outFeatures) {
+    return new Builder(inFeatures, outFeatures);
+  }
+
+  public Parameter weight() {
+    return weight;
+  }
+
+  /** The bias, or null when built with {@code optBias(false)}. */
+  public Parameter bias() {
+    return bias;
+  }
+
+  public int inFeatures() {
+    return in;
+  }
+
+  public int outFeatures() {
+    return out;
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    if (x.rank() != 2 || x.dim(1) != in) {
+      throw new IllegalArgumentException("Linear input: expected shape (N, " + in + "), got " + x.shape()
+          + (x.rank() > 2 ? " (add a Flatten before this layer)" : ""));
+    }
+    input = x;
+    int n = x.dim(0);
+    Tensor y = Tensor.zeros(Layout.NC, n, out);
+    Gemm.sgemm(false, true, n, out, in, 1f, x.data(), 0, in, weight.value().data(), 0, in, 0f,
+        y.data(), 0, out);
+    if (bias != null) {
+      Kernels.get().engine().addRowBias(y.data(), 0, bias.value().data(), n, out);
+    }
+    return y;
+  }
+
+  @Override
+  public Tensor backward(Tensor dy) {
+    if (input == null) {
+      throw new IllegalStateException("Linear: backward called before forward");
+    }
+    int n = input.dim(0);
+    dy.requireShape("Linear output gradient", org.normlab.tensor.Shape.of(n, out));
+    EngineKernels k = Kernels.get().engine();
+    // dW += dy^T x
+    Gemm.sgemm(true, false, out, in, n, 1f, dy.data(), 0, out, input.data(), 0, in, 1f,
+        weight.grad().data(), 0, in);
+    if (bias != null) {
+      k.sumRowsAccumulate(bias.grad().data(), dy.data(), n, out);
+    }
+    // dx = dy W
+    Tensor dx = Tensor.zeros(input.layout(), input.shape().dims());
+    Gemm.sgemm(false, false, n, in, out, 1f, dy.data(), 0, out, weight.value().data(), 0, in, 0f,
+        dx.data(), 0, in);
+    return dx;
+  }
+
+  @Override
+  public List<Parameter> parameters() {
+    return bias == null ? List.of(weight) : List.of(weight, bias);
+  }
+
+  @Override
+  public String describe() {
+    return "Linear(in_features=" + in + ", out_features=" + out + ", bias=" + (bias != null ? "True" : "False") + ")";
+  }
+
+  /** Builder: sizes required, everything else optional with PyTorch's defaults. */
+  public static final class Builder {
+    private final int in;
+    private final int out;
+    private boolean bias = true;
+    private Init.Initializer weightInit = Init.pytorchDefault();
+    private Init.Initializer biasInit = Init.pytorchDefault();
+    private long seed;
+
+    private Builder(int in, int out) {
+      if (in < 1 || out < 1) {
+        throw new IllegalArgumentException("Linear: features must be positive, got in " + in + ", out " + out);
+      }
+      this.in = in;
+      this.out = out;
+    }
+
+    public Builder optBias(boolean bias) {
+      this.bias = bias;
+      return this;
+    }
+
+    public Builder optWeightInit(Init.Initializer init) {
+      this.weightInit = init;
+      return this;
+    }
+
+    public Builder optBiasInit(Init.Initializer init) {
+      this.biasInit = init;
+      return this;
+    }
+
+    public Builder optSeed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public Linear build() {
+      return new Linear(this);
+    }
+  }
+}

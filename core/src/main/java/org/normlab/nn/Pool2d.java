@@ -1,0 +1,61 @@
+package org.normlab.nn;
+
+import org.normlab.kernels.PoolGeometry;
+import org.normlab.tensor.Layout;
+import org.normlab.tensor.Tensor;
+
+/**
+ * What max and average pooling share: window, stride and padding, the NCHW / NHWC input check,
+ * the geometry of the last input and the output allocation.
+ */
+abstract sealed class Pool2d implements Layer permits MaxPool2d, AvgPool2d {
+  final int kernel;
+  final int stride;
+  final int padding;
+  Tensor input;
+  PoolGeometry geometry;
+
+  Pool2d(int kernel, int stride, int padding) {
+    if (kernel < 1 || stride < 1 || padding < 0) {
+      throw new IllegalArgumentException(getClass().getSimpleName()
+          + ": expected kernel >= 1, stride >= 1, padding >= 0, got kernel " + kernel + ", stride "
+          + stride + ", padding " + padding);
+    }
+    this.kernel = kernel;
+    this.stride = stride;
+    this.padding = padding;
+  }
+
+  /** Checks the input, saves it and its geometry, and returns a zero output of the input's layout. */
+  final Tensor begin(Tensor x) {
+    if (x.layout() != Layout.NCHW && x.layout() != Layout.NHWC) {
+      throw new IllegalArgumentException(getClass().getSimpleName()
+          + " input: expected an NCHW or NHWC tensor, got " + x.layout() + " " + x.shape());
+    }
+    int[] hw = x.spatialDims();
+    PoolGeometry g = new PoolGeometry(x.batch(), x.channels(), hw[0], hw[1], kernel, kernel, stride,
+        stride, padding, padding, x.layout().isChannelsLast());
+    input = x;
+    geometry = g;
+    return x.layout().isChannelsLast()
+        ? Tensor.zeros(Layout.NHWC, g.n(), g.outH(), g.outW(), g.c())
+        : Tensor.zeros(Layout.NCHW, g.n(), g.c(), g.outH(), g.outW());
+  }
+
+  /** Checks dy against the last output's shape and returns a zero input gradient. */
+  final Tensor beginBackward(Tensor dy) {
+    if (input == null) {
+      throw new IllegalStateException(getClass().getSimpleName() + ": backward called before forward");
+    }
+    PoolGeometry g = geometry;
+    org.normlab.tensor.Shape expected = g.channelsLast()
+        ? org.normlab.tensor.Shape.of(g.n(), g.outH(), g.outW(), g.c())
+        : org.normlab.tensor.Shape.of(g.n(), g.c(), g.outH(), g.outW());
+    dy.requireShape(getClass().getSimpleName() + " output gradient", expected);
+    return input.zerosLike();
+  }
+
+  String describeArgs() {
+    return "kernel_size=" + kernel + ", stride=" + stride + ", padding=" + padding;
+  }
+}

@@ -1,0 +1,147 @@
+package org.normlab.nn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.normlab.tensor.Tensor;
+
+/**
+ * Layers applied in order, PyTorch's nn.Sequential: state names are prefixed with the layer's
+ * index ({@code 0.weight}, {@code 1.running_mean}, {@code 1.num_batches_tracked}, ...).
+ *
+ * <p>After {@link #forward} the input and every layer's output stay available
+ * ({@link #input()}, {@link #output(int)}) until the next forward, for experiments that inspect
+ * activations; after {@link #backward} each parameter's gradient is in its {@link Parameter}.
+ */
+public final class Sequential implements Layer {
+  private final List<Layer> layers;
+  private Tensor input;
+  private final Tensor[] outputs;
+
+  public Sequential(List<? extends Layer> layers) {
+    if (layers.isEmpty()) {
+      throw new IllegalArgumentException("layers: expected at least one layer, got none");
+    }
+    this.layers = List.copyOf(layers);
+    this.outputs = new Tensor[layers.size()];
+  }
+
+  public Sequential(Layer... layers) {
+    this(List.of(layers));
+  }
+
+  public List<Layer> layers() {
+    return layers;
+  }
+
+  public Layer layer(int index) {
+    return layers.get(index);
+  }
+
+  public int size() {
+    return layers.size();
+  }
+
+  /** The input of the last forward pass. */
+  public Tensor input() {
+    return input;
+  }
+
+  /** Layer {@code index}'s output in the last forward pass (null before the first). */
+  public Tensor output(int index) {
+    return outputs[index];
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    input = x;
+    Tensor h = x;
+    for (int i = 0; i < layers.size(); i++) {
+      h = layers.get(i).forward(h);
+      outputs[i] = h;
+    }
+    return h;
+  }
+
+  @Override
+  public Tensor backward(Tensor dy) {
+    Tensor g = dy;
+    for (int i = layers.size() - 1; i >= 0; i--) {
+      g = layers.get(i).backward(g);
+    }
+    return g;
+  }
+
+  @Override
+  public List<Parameter> parameters() {
+    return List.copyOf(namedParameters().values());
+  }
+
+  /** Parameters by their state-dict name ("0.weight", ...), in order. */
+  public Map<String, Parameter> namedParameters() {
+    Map<String, Parameter> out = new LinkedHashMap<>();
+    for (int i = 0; i < layers.size(); i++) {
+      for (Parameter p : layers.get(i).parameters()) {
+        out.put(i + "." + p.name(), p);
+      }
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** Zeroes every parameter's gradient. */
+  public void zeroGrad() {
+    for (Parameter p : parameters()) {
+      p.zeroGrad();
+    }
+  }
+
+  @Override
+  public void setTraining(boolean training) {
+    for (Layer l : layers) {
+      l.setTraining(training);
+    }
+  }
+
+  @Override
+  public void collectState(String prefix, StateDict out) {
+    for (int i = 0; i < layers.size(); i++) {
+      layers.get(i).collectState(prefix + i + ".", out);
+    }
+  }
+
+  @Override
+  public void loadState(String prefix, StateDict in) {
+    for (int i = 0; i < layers.size(); i++) {
+      layers.get(i).loadState(prefix + i + ".", in);
+    }
+  }
+
+  /** The model's state (views of the live arrays), PyTorch's state_dict(). */
+  public StateDict stateDict() {
+    StateDict sd = new StateDict();
+    collectState("", sd);
+    return sd;
+  }
+
+  /** Number of trained values. */
+  public long parameterCount() {
+    long n = 0;
+    for (Parameter p : parameters()) {
+      n += p.value().size();
+    }
+    return n;
+  }
+
+  @Override
+  public String describe() {
+    List<String> lines = new ArrayList<>();
+    lines.add("Sequential(");
+    for (int i = 0; i < layers.size(); i++) {
+      lines.add("  (" + i + "): " + layers.get(i).describe());
+    }
+    lines.add(")");
+    return String.join("\n", lines);
+  }
+}

@@ -1,0 +1,49 @@
+package org.normlab.norm;
+
+import org.normlab.kernels.Parallel;
+
+/**
+ * Deterministic accumulation of weight gradients over rows processed in parallel: rows are cut into
+ * a fixed number of chunks that depends only on the row count (never on the thread count), each
+ * chunk accumulates into its own buffers, and the buffers are added into the gradient in chunk
+ * order, in double. So results are bitwise identical for any thread count.
+ */
+final class GradientChunks {
+  /** At most this many chunks (and partial buffers). */
+  static final int MAX_CHUNKS = 64;
+
+  /** The body of one chunk: rows [from, to) accumulating into its own {@code partials}. */
+  @FunctionalInterface
+  interface ChunkBody {
+    void run(int from, int to, float[][] partials);
+  }
+
+  private GradientChunks() {}
+
+  /**
+   * Runs {@code body} over rows [0, rows) in chunks, each with {@code buffers} zeroed partial
+   * arrays of {@code width}, then adds the partials into {@code grads[b]} (skipping null grads).
+   */
+  static void run(int rows, int width, float[][] grads, ChunkBody body) {
+    int chunks = Math.min(rows, MAX_CHUNKS);
+    int rowsPerChunk = (rows + chunks - 1) / chunks;
+    int count = (rows + rowsPerChunk - 1) / rowsPerChunk;
+    float[][][] partials = new float[count][grads.length][width];
+    Parallel.forEachPiece(count, (p, unused) -> {
+      int from = p * rowsPerChunk;
+      body.run(from, Math.min(rows, from + rowsPerChunk), partials[p]);
+    });
+    for (int b = 0; b < grads.length; b++) {
+      if (grads[b] == null) {
+        continue;
+      }
+      for (int i = 0; i < width; i++) {
+        double s = 0;
+        for (int p = 0; p < count; p++) {
+          s += partials[p][b][i];
+        }
+        grads[b][i] += (float) s;
+      }
+    }
+  }
+}

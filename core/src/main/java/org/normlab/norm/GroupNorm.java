@@ -1,0 +1,174 @@
+package org.normlab.norm;
+
+import org.normlab.tensor.Tensor;
+
+/**
+ * Group normalization (Wu and He 2018), as PyTorch's {@code nn.GroupNorm(G, C)}: the C channels
+ * are split into G groups of C/G consecutive channels; each sample's group is normalized over its
+ * channels and all positions with the biased variance, then a per-channel affine applies:
+ * <pre>
+ *   y[n, c, ...] = (x - mean[n, g(c)]) / sqrt(var[n, g(c)] + eps) * weight[c] + bias[c]
+ * </pre>
+ * Accepts every layout with channels: NC, NCL, NCHW, NCDHW and the channels-last NLC, NHWC, NDHWC
+ * (same numbers, other memory order). G = 1 is LayerNorm over (C, ...) with per-channel affine;
+ * G = C is {@link InstanceNorm}.
+ *
+ * <p>Backward: over each group, with xhat = (x - mean) * rstd and dxhat = dy * weight[c],
+ * <pre>
+ *   dx          = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))
+ *   weightGrad += sum over n and positions of dy * xhat
+ *   biasGrad   += sum over n and positions of dy
+ * </pre>
+ * (computed in ATen's factored form, see {@code GroupStats}). Gradients accumulate.
+ */
+public final class GroupNorm {
+  public static final double DEFAULT_EPS = 1e-5;
+
+  private final int groups;
+  private final int channels;
+  private final double eps;
+  private final AffineParams params;
+
+  private Tensor input;
+  private float[] mean;
+  private float[] rstd;
+
+  private GroupNorm(Builder b) {
+    this.groups = b.groups;
+    this.channels = b.channels;
+    this.eps = NormShapes.requireEps(b.eps);
+    this.params = new AffineParams(b.affine, b.affine, channels);
+  }
+
+  /** A builder for {@code groups} groups over {@code channels} channels (channels % groups == 0). */
+  public static Builder builder(int groups, int channels) {
+    return new Builder(groups, channels);
+  }
+
+  /** Builder: groups and channels required; eps 1e-5 and affine on by default. */
+  public static final class Builder {
+    private final int groups;
+    private final int channels;
+    private double eps = DEFAULT_EPS;
+    private boolean affine = true;
+
+    private Builder(int groups, int channels) {
+      if (groups < 1) {
+        throw new IllegalArgumentException("groups: expected at least 1, got " + groups);
+      }
+      if (channels < 1) {
+        throw new IllegalArgumentException("channels: expected at least 1, got " + channels);
+      }
+      if (channels % groups != 0) {
+        throw new IllegalArgumentException("channels: expected a multiple of groups, got "
+            + channels + " channels for " + groups + " groups (" + channels + " % " + groups
+            + " = " + channels % groups + ")");
+      }
+      this.groups = groups;
+      this.channels = channels;
+    }
+
+    /** eps added to the variance inside the square root (default 1e-5). */
+    public Builder optEps(double eps) {
+      this.eps = eps;
+      return this;
+    }
+
+    /** Learnable per-channel weight (ones) and bias (zeros); default true. */
+    public Builder optAffine(boolean on) {
+      this.affine = on;
+      return this;
+    }
+
+    public GroupNorm build() {
+      return new GroupNorm(this);
+    }
+  }
+
+  /** Normalizes each sample's groups; saves mean and rstd per (sample, group) for backward. */
+  public Tensor forward(Tensor x) {
+    requireInput("GroupNorm", x, channels);
+    int count = x.batch() * groups;
+    double[] mu = new double[count];
+    double[] var = new double[count];
+    GroupStats.compute(x, groups, mu, var);
+    float[] m = new float[count];
+    float[] r = new float[count];
+    GroupStats.meanAndRstd(mu, var, eps, m, r);
+    Tensor y = x.zerosLike();
+    GroupStats.apply(x, groups, m, r, params.w(), params.b(), y);
+    this.input = x;
+    this.mean = m;
+    this.rstd = r;
+    return y;
+  }
+
+  /** Returns dx and adds into {@link #weightGrad()} and {@link #biasGrad()}. */
+  public Tensor backward(Tensor dy) {
+    NormShapes.requireBackward("GroupNorm", input, dy);
+    Tensor dx = input.zerosLike();
+    GroupStats.backward(input, dy, groups, mean, rstd, params.w(), false, dx, params.dw(),
+        params.db());
+    return dx;
+  }
+
+  /** Throws unless x has a layout with channels and {@code channels} of them. */
+  static void requireInput(String layer, Tensor x, int channels) {
+    if (!x.layout().hasChannels()) {
+      throw new IllegalArgumentException(layer + " input: expected a layout with channels (NC, NCL,"
+          + " NLC, NCHW, NHWC, NCDHW, NDHWC), got " + x.layout());
+    }
+    x.requireChannels(channels);
+  }
+
+  public int groups() {
+    return groups;
+  }
+
+  public int channels() {
+    return channels;
+  }
+
+  public double eps() {
+    return eps;
+  }
+
+  /** Per-channel weight (gamma), or null when affine is off. */
+  public Tensor weight() {
+    return params.weight;
+  }
+
+  /** Per-channel bias (beta), or null when affine is off. */
+  public Tensor bias() {
+    return params.bias;
+  }
+
+  /** Sets the weight (and bias) gradients to zero. */
+  public void zeroGrad() {
+    params.zeroGrad();
+  }
+
+  public Tensor weightGrad() {
+    return params.weightGrad;
+  }
+
+  public Tensor biasGrad() {
+    return params.biasGrad;
+  }
+
+  /** Means per (sample, group), indexed n * groups + g, from the last forward (null before). */
+  public float[] savedMean() {
+    return mean;
+  }
+
+  /** 1/sqrt(var + eps) per (sample, group) from the last forward (null before). */
+  public float[] savedRstd() {
+    return rstd;
+  }
+
+  @Override
+  public String toString() {
+    return "GroupNorm(" + groups + ", " + channels + ", eps=" + eps + ", affine=" + (params.weight != null)
+        + ")";
+  }
+}

@@ -1,0 +1,208 @@
+package org.normlab.norm;
+
+import java.util.Arrays;
+import org.normlab.kernels.KernelSupport;
+import org.normlab.kernels.Kernels;
+import org.normlab.kernels.NormFamilyKernels;
+import org.normlab.kernels.Parallel;
+import org.normlab.tensor.Tensor;
+
+/**
+ * The arithmetic of group normalization, shared by {@link GroupNorm} and {@link InstanceNorm}
+ * (G = C). Statistics are per sample n and group g of C/G channels, over those channels and all
+ * positions; arrays of statistics are indexed n * G + g. Works on every layout with channels:
+ * channels-first (NC, NCL, NCHW, NCDHW), where a group is one contiguous segment, and
+ * channels-last (NLC, NHWC, NDHWC), where a sample is a positions x channels block.
+ *
+ * <p>With per-channel a_c = rstd_g * w_c, the forward is y = x * a_c + (b_c - mean_g * a_c).
+ * Backward (ATen's form): with M = (C/G) * positions, ds_c = sum(dy * x), db_c = sum(dy) per
+ * sample and channel, and over the group's channels S1 = sum(ds_c * w_c), S0 = sum(db_c * w_c):
+ * <pre>
+ *   dx = a_c * dy + B_g * x + K_g,   B_g = rstd^3 * (mean * S0 - S1) / M,   K_g = -B_g * mean - rstd * S0 / M
+ *   dw_c += (ds_c - mean_g * db_c) * rstd_g,   db_c += db_c   (summed over samples)
+ * </pre>
+ * which is dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) over the group. When the
+ * statistics are fixed (running statistics in evaluation) B_g = K_g = 0.
+ */
+final class GroupStats {
+  private GroupStats() {}
+
+  /** Per-sample, per-group mean and biased variance of x (indexed n * G + g). */
+  static void compute(Tensor x, int groups, double[] mean, double[] var) {
+    int n = x.batch();
+    int c = x.channels();
+    int s = x.spatialSize();
+    int cg = c / groups;
+    int count = cg * s;
+    float[] xd = x.data();
+    KernelSupport k = Kernels.get();
+    if (!x.layout().isChannelsLast()) {
+      Parallel.forRange(0, n * groups, 1, (from, to) -> {
+        for (int ng = from; ng < to; ng++) {
+          int off = ng * count;
+          double mu = k.sum(xd, off, count) / count;
+          mean[ng] = mu;
+          var[ng] = k.sumOfSquaredDeviations(xd, off, count, mu) / count;
+        }
+      });
+      return;
+    }
+    NormFamilyKernels nf = k.normFamily();
+    Parallel.forRange(0, n, 1, (from, to) -> {
+      double[] sums = new double[c];
+      double[] channelMean = new double[c];
+      for (int i = from; i < to; i++) {
+        int off = i * s * c;
+        Arrays.fill(sums, 0);
+        nf.columnSums(sums, xd, off, s, c);
+        for (int g = 0; g < groups; g++) {
+          double mu = sumRange(sums, g * cg, cg) / count;
+          mean[i * groups + g] = mu;
+          Arrays.fill(channelMean, g * cg, (g + 1) * cg, mu);
+        }
+        Arrays.fill(sums, 0);
+        nf.columnSquaredDeviations(sums, xd, off, s, c, channelMean);
+        for (int g = 0; g < groups; g++) {
+          var[i * groups + g] = sumRange(sums, g * cg, cg) / count;
+        }
+      }
+    });
+  }
+
+  /** m = (float) mean, r = 1 / sqrt(var + eps), element by element. */
+  static void meanAndRstd(double[] mean, double[] var, double eps, float[] m, float[] r) {
+    for (int i = 0; i < m.length; i++) {
+      m[i] = (float) mean[i];
+      r[i] = (float) (1.0 / Math.sqrt(var[i] + eps));
+    }
+  }
+
+  private static double sumRange(double[] a, int from, int len) {
+    double s = 0;
+    for (int i = from; i < from + len; i++) {
+      s += a[i];
+    }
+    return s;
+  }
+
+  /** y = (x - mean_g) * rstd_g * w_c + b_c; w and b may be null (1 and 0). */
+  static void apply(Tensor x, int groups, float[] mean, float[] rstd, float[] w, float[] b,
+      Tensor y) {
+    int n = x.batch();
+    int c = x.channels();
+    int s = x.spatialSize();
+    int cg = c / groups;
+    float[] xd = x.data();
+    float[] yd = y.data();
+    KernelSupport k = Kernels.get();
+    if (!x.layout().isChannelsLast()) {
+      Parallel.forRange(0, n * c, Math.max(1, 4096 / s), (from, to) -> {
+        for (int nc = from; nc < to; nc++) {
+          int ch = nc % c;
+          int ng = (nc / c) * groups + ch / cg;
+          float a = rstd[ng] * (w == null ? 1f : w[ch]);
+          float shift = (b == null ? 0f : b[ch]) - mean[ng] * a;
+          k.scaleShift(xd, nc * s, yd, nc * s, s, a, shift);
+        }
+      });
+      return;
+    }
+    NormFamilyKernels nf = k.normFamily();
+    Parallel.forRange(0, n, 1, (from, to) -> {
+      float[] scale = new float[c];
+      float[] shift = new float[c];
+      for (int i = from; i < to; i++) {
+        for (int ch = 0; ch < c; ch++) {
+          int ng = i * groups + ch / cg;
+          scale[ch] = rstd[ng] * (w == null ? 1f : w[ch]);
+          shift[ch] = (b == null ? 0f : b[ch]) - mean[ng] * scale[ch];
+        }
+        nf.affineColumns(yd, xd, i * s * c, s, c, scale, shift);
+      }
+    });
+  }
+
+  /**
+   * Writes dx and adds weight and bias gradients (dw, db may be null). {@code fixedStats}: the
+   * statistics were not computed from x (no gradient through them).
+   */
+  static void backward(Tensor x, Tensor dy, int groups, float[] mean, float[] rstd, float[] w,
+      boolean fixedStats, Tensor dx, float[] dw, float[] db) {
+    int n = x.batch();
+    int c = x.channels();
+    int s = x.spatialSize();
+    int cg = c / groups;
+    double m = (double) cg * s;
+    float[] xd = x.data();
+    float[] dyd = dy.data();
+    float[] dxd = dx.data();
+    double[] ds = new double[n * c];
+    double[] dbs = new double[n * c];
+    KernelSupport k = Kernels.get();
+    NormFamilyKernels nf = k.normFamily();
+    boolean last = x.layout().isChannelsLast();
+    Parallel.forRange(0, n, 1, (from, to) -> {
+      float[] a = new float[c];
+      float[] bb = new float[c];
+      float[] kk = new float[c];
+      double[] dotTmp = new double[c];
+      double[] sumTmp = new double[c];
+      for (int i = from; i < to; i++) {
+        int base = i * c;
+        if (last) {
+          Arrays.fill(dotTmp, 0);
+          Arrays.fill(sumTmp, 0);
+          nf.columnDotSum(dotTmp, sumTmp, dyd, xd, i * s * c, s, c);
+          System.arraycopy(dotTmp, 0, ds, base, c);
+          System.arraycopy(sumTmp, 0, dbs, base, c);
+        } else {
+          for (int ch = 0; ch < c; ch++) {
+            int off = (base + ch) * s;
+            ds[base + ch] = k.dot(dyd, off, xd, off, s);
+            dbs[base + ch] = k.sum(dyd, off, s);
+          }
+        }
+        for (int g = 0; g < groups; g++) {
+          int ng = i * groups + g;
+          double r = rstd[ng];
+          double s1 = 0;
+          double s0 = 0;
+          for (int ch = g * cg; ch < (g + 1) * cg; ch++) {
+            double wc = w == null ? 1 : w[ch];
+            s1 += ds[base + ch] * wc;
+            s0 += dbs[base + ch] * wc;
+          }
+          double bg = fixedStats ? 0 : r * r * r * (mean[ng] * s0 - s1) / m;
+          double kg = fixedStats ? 0 : -bg * mean[ng] - r * s0 / m;
+          for (int ch = g * cg; ch < (g + 1) * cg; ch++) {
+            a[ch] = (float) (r * (w == null ? 1 : w[ch]));
+            bb[ch] = (float) bg;
+            kk[ch] = (float) kg;
+          }
+        }
+        if (last) {
+          nf.combineColumns(dxd, dyd, xd, i * s * c, s, c, a, bb, kk);
+        } else {
+          for (int ch = 0; ch < c; ch++) {
+            nf.combine(dxd, dyd, xd, (base + ch) * s, s, a[ch], bb[ch], kk[ch]);
+          }
+        }
+      }
+    });
+    for (int ch = 0; ch < c; ch++) {
+      double gw = 0;
+      double gb = 0;
+      for (int i = 0; i < n; i++) {
+        int ng = i * groups + ch / cg;
+        gw += (ds[i * c + ch] - mean[ng] * dbs[i * c + ch]) * rstd[ng];
+        gb += dbs[i * c + ch];
+      }
+      if (dw != null) {
+        dw[ch] += (float) gw;
+      }
+      if (db != null) {
+        db[ch] += (float) gb;
+      }
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package org.normlab.norm;
+
+import java.util.Arrays;
+import org.normlab.kernels.KernelSupport;
+import org.normlab.kernels.Kernels;
+import org.normlab.kernels.NormFamilyKernels;
+import org.normlab.kernels.Parallel;
+import org.normlab.tensor.Tensor;
+
+/**
+ * Layer normalization (Ba, Kiros and Hinton 2016) over the last k dims, as PyTorch's
+ * {@code nn.LayerNorm}: for each row of D = prod(normalizedShape) values,
+ * <pre>
+ *   mean = sum(x) / D,   var = sum((x - mean)^2) / D   (biased)
+ *   y    = (x - mean) / sqrt(var + eps) * weight + bias
+ * </pre>
+ * "Last k dims" are the last dims in memory order: for a channels-last tensor (NHWC) with
+ * normalizedShape (C) this normalizes over the channels of each position.
+ *
+ * <p>Backward, with xhat = (x - mean) * rstd, dxhat = dy * weight and means over the row:
+ * <pre>
+ *   dx          = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))
+ *   weightGrad += sum over rows of dy * xhat
+ *   biasGrad   += sum over rows of dy
+ * </pre>
+ * Gradients accumulate; the caller zeroes them.
+ */
+public final class LayerNorm {
+  /** The default eps, as PyTorch. */
+  public static final double DEFAULT_EPS = 1e-5;
+
+  private final int[] normalizedShape;
+  private final int features;
+  private final double eps;
+  private final AffineParams params;
+  private final float[] weightOrOnes;
+
+  private Tensor input;
+  private float[] mean;
+  private float[] rstd;
+
+  private LayerNorm(Builder b) {
+    this.normalizedShape = b.normalizedShape;
+    this.features = NormShapes.product(normalizedShape);
+    this.eps = NormShapes.requireEps(b.eps);
+    this.params = new AffineParams(b.elementwiseAffine, b.elementwiseAffine && b.bias,
+        normalizedShape);
+    this.weightOrOnes = params.wOrOnes(features);
+  }
+
+  /** A builder normalizing over the last dims {@code normalizedShape} (required, all positive). */
+  public static Builder builder(int... normalizedShape) {
+    return new Builder(normalizedShape);
+  }
+
+  /** Builder: normalizedShape required; eps 1e-5, elementwise affine on, bias on by default. */
+  public static final class Builder {
+    private final int[] normalizedShape;
+    private double eps = DEFAULT_EPS;
+    private boolean elementwiseAffine = true;
+    private boolean bias = true;
+
+    private Builder(int[] normalizedShape) {
+      this.normalizedShape = NormShapes.requirePositiveDims("normalizedShape", normalizedShape);
+    }
+
+    /** eps added to the variance inside the square root (default 1e-5). */
+    public Builder optEps(double eps) {
+      this.eps = eps;
+      return this;
+    }
+
+    /** Learnable per-element weight (ones) and bias (zeros); default true. */
+    public Builder optElementwiseAffine(boolean on) {
+      this.elementwiseAffine = on;
+      return this;
+    }
+
+    /** With elementwise affine, whether to learn a bias too (default true). */
+    public Builder optBias(boolean on) {
+      this.bias = on;
+      return this;
+    }
+
+    public LayerNorm build() {
+      return new LayerNorm(this);
+    }
+  }
+
+  /** Normalizes every row of the last dims; saves mean and rstd per row for backward. */
+  public Tensor forward(Tensor x) {
+    NormShapes.requireTrailingDims("LayerNorm", x, normalizedShape);
+    int d = features;
+    int rows = x.size() / d;
+    float[] xd = x.data();
+    Tensor y = x.zerosLike();
+    float[] yd = y.data();
+    float[] m = new float[rows];
+    float[] r = new float[rows];
+    float[] w = weightOrOnes;
+    float[] b = params.b();
+    KernelSupport k = Kernels.get();
+    NormFamilyKernels nf = k.normFamily();
+    Parallel.forRange(0, rows, Math.max(1, 16384 / d), (from, to) -> {
+      for (int row = from; row < to; row++) {
+        int off = row * d;
+        double mu = k.sum(xd, off, d) / d;
+        double var = k.sumOfSquaredDeviations(xd, off, d, mu) / d;
+        m[row] = (float) mu;
+        r[row] = (float) (1.0 / Math.sqrt(var + eps));
+        nf.normalizeAffine(yd, xd, off, d, m[row], r[row], w, b);
+      }
+    });
+    this.input = x;
+    this.mean = m;
+    this.rstd = r;
+    return y;
+  }
+
+  /** Returns dx and adds into {@link #weightGrad()} and {@link #biasGrad()} (see the class formulas). */
+  public Tensor backward(Tensor dy) {
+    NormShapes.requireBackward("LayerNorm", input, dy);
+    int d = features;
+    int rows = mean.length;
+    float[] xd = input.data();
+    float[] dyd = dy.data();
+    Tensor dx = input.zerosLike();
+    float[] dxd = dx.data();
+    float[] w = weightOrOnes;
+    NormFamilyKernels nf = Kernels.get().normFamily();
+    float[][] grads = {params.dw(), params.db()};
+    GradientChunks.run(rows, d, grads, (from, to, partials) -> {
+      for (int row = from; row < to; row++) {
+        nf.layerNormBackward(dxd, partials[0], partials[1], dyd, xd, row * d, d, w, mean[row],
+            rstd[row]);
+      }
+    });
+    return dx;
+  }
+
+  public int[] normalizedShape() {
+    return normalizedShape.clone();
+  }
+
+  public double eps() {
+    return eps;
+  }
+
+  /** The per-element weight (gamma), or null when elementwise affine is off. */
+  public Tensor weight() {
+    return params.weight;
+  }
+
+  /** The per-element bias (beta), or null when affine or bias is off. */
+  public Tensor bias() {
+    return params.bias;
+  }
+
+  /** Sets the weight (and bias) gradients to zero. */
+  public void zeroGrad() {
+    params.zeroGrad();
+  }
+
+  public Tensor weightGrad() {
+    return params.weightGrad;
+  }
+
+  public Tensor biasGrad() {
+    return params.biasGrad;
+  }
+
+  /** The per-row means saved by the last forward (null before). */
+  public float[] savedMean() {
+    return mean;
+  }
+
+  /** The per-row 1/sqrt(var + eps) saved by the last forward (null before). */
+  public float[] savedRstd() {
+    return rstd;
+  }
+
+  @Override
+  public String toString() {
+    return "LayerNorm(" + Arrays.toString(normalizedShape) + ", eps=" + eps
+        + ", elementwise_affine=" + (params.weight != null) + ", bias=" + (params.bias != null) + ")";
+  }
+}

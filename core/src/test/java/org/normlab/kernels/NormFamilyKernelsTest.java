@@ -1,0 +1,122 @@
+package org.normlab.kernels;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.normlab.tensor.AllClose;
+
+/**
+ * The Vector API {@link NormFamilyKernels} against the scalar reference on the same inputs, over
+ * awkward lengths (below, at and around the vector width, and long). Both compute the same
+ * formulas; vector sums add in another order and use fused multiply-adds, so results agree to
+ * float rounding (rtol 1e-5), not bitwise.
+ */
+class NormFamilyKernelsTest {
+  static final double RTOL = 1e-5;
+  static final double ATOL = 1e-5;
+  static final int OFF = 3;
+
+  private static NormFamilyKernels scalar() {
+    return Kernels.scalar().normFamily();
+  }
+
+  private static NormFamilyKernels vector() {
+    assumeTrue(Kernels.vector().isPresent(), "Vector API module not available");
+    return Kernels.vector().get().normFamily();
+  }
+
+  private static float[] random(long seed, int n, float mean) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) (mean + r.nextGaussian());
+    }
+    return a;
+  }
+
+  private static void close(float[] expected, float[] actual, String what) {
+    AllClose.assertAllClose(actual, expected, RTOL, ATOL, what);
+  }
+
+  private static void close(double[] expected, double[] actual, String what) {
+    AllClose.assertAllClose(actual, expected, RTOL, ATOL, what);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 7, 15, 16, 17, 31, 33, 100, 1023, 4097})
+  void rowKernels(int len) {
+    float[] x = random(1, len + OFF, 0.5f);
+    float[] dy = random(2, len + OFF, 0f);
+    float[] w = random(3, len, 1f);
+    float[] b = random(4, len, 0f);
+    for (float[] bias : new float[][] {b, null}) {
+      float[] ys = new float[len + OFF];
+      float[] yv = new float[len + OFF];
+      scalar().normalizeAffine(ys, x, OFF, len, 0.3f, 1.7f, w, bias);
+      vector().normalizeAffine(yv, x, OFF, len, 0.3f, 1.7f, w, bias);
+      close(ys, yv, "normalizeAffine " + len);
+    }
+    float[][] s = {new float[len + OFF], random(5, len, 0f), random(6, len, 0f)};
+    float[][] v = {new float[len + OFF], s[1].clone(), s[2].clone()};
+    scalar().layerNormBackward(s[0], s[1], s[2], dy, x, OFF, len, w, 0.4f, 1.3f);
+    vector().layerNormBackward(v[0], v[1], v[2], dy, x, OFF, len, w, 0.4f, 1.3f);
+    for (int i = 0; i < 3; i++) {
+      close(s[i], v[i], "layerNormBackward " + len + " output " + i);
+    }
+    float[][] rs = {new float[len + OFF], random(7, len, 0f)};
+    float[][] rv = {new float[len + OFF], rs[1].clone()};
+    scalar().rmsNormBackward(rs[0], rs[1], dy, x, OFF, len, w, 0.8f);
+    vector().rmsNormBackward(rv[0], rv[1], dy, x, OFF, len, w, 0.8f);
+    close(rs[0], rv[0], "rmsNormBackward dx " + len);
+    close(rs[1], rv[1], "rmsNormBackward dg " + len);
+    float[] cs = new float[len + OFF];
+    float[] cv = new float[len + OFF];
+    scalar().combine(cs, dy, x, OFF, len, 0.7f, -0.2f, 0.05f);
+    vector().combine(cv, dy, x, OFF, len, 0.7f, -0.2f, 0.05f);
+    close(cs, cv, "combine " + len);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 7, 15, 16, 17, 31, 33, 100, 1023, 4097})
+  void columnKernels(int cols) {
+    int rows = cols > 1000 ? 2 : 5;
+    int n = rows * cols + OFF;
+    float[] x = random(8, n, 0.5f);
+    float[] dy = random(9, n, 0f);
+    float[] a = random(10, cols, 1f);
+    float[] b = random(11, cols, 0f);
+    float[] k = random(12, cols, 0f);
+    double[] mean = new double[cols];
+    for (int c = 0; c < cols; c++) {
+      mean[c] = a[c];
+    }
+    double[] s1 = new double[cols];
+    double[] v1 = new double[cols];
+    scalar().columnSums(s1, x, OFF, rows, cols);
+    vector().columnSums(v1, x, OFF, rows, cols);
+    close(s1, v1, "columnSums " + cols);
+    double[] s2 = new double[cols];
+    double[] v2 = new double[cols];
+    scalar().columnSquaredDeviations(s2, x, OFF, rows, cols, mean);
+    vector().columnSquaredDeviations(v2, x, OFF, rows, cols, mean);
+    close(s2, v2, "columnSquaredDeviations " + cols);
+    double[][] s3 = {new double[cols], new double[cols]};
+    double[][] v3 = {new double[cols], new double[cols]};
+    scalar().columnDotSum(s3[0], s3[1], dy, x, OFF, rows, cols);
+    vector().columnDotSum(v3[0], v3[1], dy, x, OFF, rows, cols);
+    close(s3[0], v3[0], "columnDotSum dot " + cols);
+    close(s3[1], v3[1], "columnDotSum sum " + cols);
+    float[] ys = new float[n];
+    float[] yv = new float[n];
+    scalar().affineColumns(ys, x, OFF, rows, cols, a, b);
+    vector().affineColumns(yv, x, OFF, rows, cols, a, b);
+    close(ys, yv, "affineColumns " + cols);
+    float[] ds = new float[n];
+    float[] dv = new float[n];
+    scalar().combineColumns(ds, dy, x, OFF, rows, cols, a, b, k);
+    vector().combineColumns(dv, dy, x, OFF, rows, cols, a, b, k);
+    close(ds, dv, "combineColumns " + cols);
+  }
+}
