@@ -43,13 +43,13 @@ public final class RunContext {
 
   /**
    * The training and test images (embedded subset or --data), loaded once; at the tiny scale
-   * only the first 2,000 training and 500 test images, to keep the wiring checks fast.
+   * only the first 1,100 training and 200 test images, to keep the wiring checks fast.
    */
   public LabData data() throws IOException {
     if (data == null) {
       data = LabData.load(settings.data());
       if (scale() == Scale.TINY) {
-        data = data.headTrain(2000).headTest(500);
+        data = data.headTrain(1100).headTest(200);
       }
     }
     return data;

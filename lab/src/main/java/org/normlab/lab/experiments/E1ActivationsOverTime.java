@@ -140,7 +140,7 @@ public final class E1ActivationsOverTime implements Experiment {
 
   @Override
   public void run(RunContext ctx) throws Exception {
-    long steps = ctx.scale().pick(40, 10_000, 50_000);
+    long steps = ctx.scale().pick(20, 10_000, 50_000);
     long every = ctx.scale().pick(10, 500, 500);
     LabData data = ctx.data();
     Tensor probe = LabData.rows(data.testX(), 0, Math.min(1000, data.testSize()));

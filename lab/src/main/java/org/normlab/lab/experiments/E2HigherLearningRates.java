@@ -139,7 +139,7 @@ public final class E2HigherLearningRates implements Experiment {
 
   @Override
   public void run(RunContext ctx) throws Exception {
-    long steps = ctx.scale().pick(20, 4000, 10_000);
+    long steps = ctx.scale().pick(10, 4000, 10_000);
     long every = ctx.scale().pick(5, 250, 250);
     LabData data = ctx.data();
     for (long seed : ctx.seeds()) {

@@ -158,7 +158,7 @@ public final class E3NoisyBatchNorm implements Experiment {
 
   @Override
   public void run(RunContext ctx) throws Exception {
-    long steps = ctx.scale().pick(30, CHECK_STEP, 3000);
+    long steps = ctx.scale().pick(10, CHECK_STEP, 3000);
     long pctEvery = ctx.scale().pick(5, 100, 100);
     LabData data = ctx.data();
     for (long seed : ctx.seeds()) {

@@ -158,9 +158,9 @@ public final class E4GradientIcs implements Experiment {
 
   @Override
   public void run(RunContext ctx) throws Exception {
-    long dlnSteps = ctx.scale().pick(20, 3000, 5000);
+    long dlnSteps = ctx.scale().pick(10, 3000, 5000);
     long dlnEvery = ctx.scale().pick(5, 250, 500);
-    long steps = ctx.scale().pick(20, 1000, 3000);
+    long steps = ctx.scale().pick(10, 1000, 3000);
     long every = ctx.scale().pick(5, 100, 100);
     LabData data = ctx.data();
     for (long seed : ctx.seeds()) {

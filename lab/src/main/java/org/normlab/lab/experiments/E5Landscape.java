@@ -147,7 +147,7 @@ public final class E5Landscape implements Experiment {
 
   @Override
   public void run(RunContext ctx) throws Exception {
-    long steps = ctx.scale().pick(20, 1000, 3000);
+    long steps = ctx.scale().pick(10, 1500, 3000);
     long every = ctx.scale().pick(5, 100, 100);
     LabData data = ctx.data();
     for (long seed : ctx.seeds()) {
@@ -170,7 +170,7 @@ public final class E5Landscape implements Experiment {
         rec.done();
       }
       for (String run : List.of(DLN_PLAIN, DLN_BN)) {
-        runDeepLinear(ctx, run, seed, run.equals(DLN_BN), ctx.scale().pick(20, DLN_STEPS, DLN_STEPS), 10);
+        runDeepLinear(ctx, run, seed, run.equals(DLN_BN), ctx.scale().pick(10, DLN_STEPS, DLN_STEPS), 10);
       }
     }
   }

@@ -153,8 +153,8 @@ public final class E6LpNormalization implements Experiment {
 
   @Override
   public void run(RunContext ctx) throws Exception {
-    long dlnSteps = ctx.scale().pick(20, 3000, 3000);
-    long steps = ctx.scale().pick(20, 1500, 3000);
+    long dlnSteps = ctx.scale().pick(10, 3000, 3000);
+    long steps = ctx.scale().pick(10, 1500, 3000);
     long pctEvery = ctx.scale().pick(5, 100, 100);
     LabData data = ctx.data();
     for (long seed : ctx.seeds()) {

@@ -199,7 +199,7 @@ public final class E7SmallBatches implements Experiment {
 
   private void train(RunContext ctx, LabData data, String run, String norm, int batch, int ghost, long seed,
       ClassifierLoop.BatchSource batches) {
-    long steps = ctx.scale() == org.normlab.lab.Scale.TINY ? Math.min(10, data.trainSize() / batch)
+    long steps = ctx.scale() == org.normlab.lab.Scale.TINY ? Math.min(5, data.trainSize() / batch)
         : data.trainSize() / batch;
     Inference.Tracker bns = new Inference.Tracker();
     NormFactory factory = switch (norm) {

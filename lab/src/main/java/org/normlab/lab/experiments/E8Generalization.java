@@ -88,8 +88,8 @@ public final class E8Generalization implements Experiment {
     LabData data = ctx.data().headTrain(SUBSET);
     int batch = 64;
     long epochs = ctx.scale().pick(1, 60, 200);
-    long steps = epochs * (data.trainSize() / batch);
-    long every = Math.max(1, steps / 20);
+    long steps = ctx.scale() == org.normlab.lab.Scale.TINY ? 6 : epochs * (data.trainSize() / batch);
+    long every = Math.max(1, steps / ctx.scale().pick(2, 20, 20));
     for (long seed : ctx.seeds()) {
       for (String run : RUNS) {
         Net net = Mlp.builder(data.inputs(), 256, 256, 10)
@@ -116,8 +116,8 @@ public final class E8Generalization implements Experiment {
   }
 
   static void logFit(Net net, LabData data, long step, Recorder log) {
-    Evaluation.Result train = Evaluation.evaluate(net, data.trainX(), data.trainY());
-    Evaluation.Result test = Evaluation.evaluate(net, data.testX(), data.testY());
+    Evaluation.Result train = Evaluation.evaluate(net, data.train());
+    Evaluation.Result test = Evaluation.evaluate(net, data.test());
     log.log("fit", step, "train_acc", train.percent(), "test_acc", test.percent(), "gap",
         train.percent() - test.percent());
   }

@@ -68,7 +68,7 @@ final class Inference {
       if (bns.isEmpty()) {
         return;
       }
-      Evaluation.Result moving = Evaluation.evaluate(net, data.testX(), data.testY());
+      Evaluation.Result moving = Evaluation.evaluate(net, data.test());
       Snapshot saved = Snapshot.of(net);
       List<PopulationStats> stats = new ArrayList<>();
       int[] inputOf = new int[bns.size()];
@@ -89,7 +89,7 @@ final class Inference {
         for (int i = 0; i < bns.size(); i++) {
           stats.get(i).applyTo(bns.get(i), PopulationStats.Estimate.ALGORITHM_2);
         }
-        Evaluation.Result population = Evaluation.evaluate(net, data.testX(), data.testY());
+        Evaluation.Result population = Evaluation.evaluate(net, data.test());
         log.log(KIND, step, "acc_moving", moving.percent(), "acc_population", population.percent(),
             "loss_moving", moving.loss(), "loss_population", population.loss(), "batches", count);
       } finally {

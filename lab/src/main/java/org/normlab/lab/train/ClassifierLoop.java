@@ -97,7 +97,7 @@ public final class ClassifierLoop {
   }
 
   private Evaluation.Result evaluate(long step, Recorder log) {
-    Evaluation.Result r = Evaluation.evaluate(b.net, b.data.testX(), b.data.testY());
+    Evaluation.Result r = Evaluation.evaluate(b.net, b.data.test());
     log.log("eval", step, "test_acc", r.percent(), "test_loss", r.loss());
     return r;
   }

@@ -1,9 +1,10 @@
 package org.normlab.lab.train;
 
-import org.normlab.info.CrossEntropy;
-import org.normlab.tensor.Tensor;
+import org.normlab.data.Dataset;
+import org.normlab.nn.Trainer;
+import org.normlab.tensor.Layout;
 
-/** Accuracy and mean loss of a classifier on a data set, in evaluation mode (BN: running statistics). */
+/** Accuracy and mean loss of a classifier MLP on a data set, in evaluation mode (BN: running statistics). */
 public final class Evaluation {
   private static final int CHUNK = 1000;
 
@@ -17,23 +18,10 @@ public final class Evaluation {
     }
   }
 
-  /** Evaluates {@code net} on rows {@code x} (N, F) with labels {@code y}; leaves it in training mode. */
-  public static Result evaluate(Net net, Tensor x, int[] y) {
-    net.setTraining(false);
-    try {
-      int n = y.length;
-      double lossSum = 0;
-      double right = 0;
-      for (int from = 0; from < n; from += CHUNK) {
-        int count = Math.min(CHUNK, n - from);
-        Tensor out = net.forward(LabData.rows(x, from, count));
-        int[] labels = java.util.Arrays.copyOfRange(y, from, from + count);
-        lossSum += CrossEntropy.lossAndGrad(out, labels, null) * count;
-        right += Training.accuracy(out, labels) * count;
-      }
-      return new Result(right / n, lossSum / n);
-    } finally {
-      net.setTraining(true);
-    }
+  /** Evaluates {@code net} on {@code data} (images flattened to rows); leaves it in training mode. */
+  public static Result evaluate(Net net, Dataset data) {
+    Trainer.Evaluation e = Trainer.evaluate(net.model(),
+        images -> images.reshape(Layout.NC, images.dim(0), images.size() / images.dim(0)), data, CHUNK);
+    return new Result(e.accuracy(), e.loss());
   }
 }

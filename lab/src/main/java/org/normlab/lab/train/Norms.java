@@ -1,6 +1,7 @@
 package org.normlab.lab.train;
 
 import java.util.function.UnaryOperator;
+import org.normlab.nn.BatchNormLayer;
 import org.normlab.nn.Layer;
 import org.normlab.norm.BatchNorm;
 import org.normlab.norm.GroupNorm;
@@ -26,10 +27,7 @@ public final class Norms {
 
   /** The layer of a BatchNorm built elsewhere (e.g. kept to change its renorm limits per step). */
   public static Layer wrap(BatchNorm bn) {
-    return new NormLayer(bn.toString(), bn::forward, bn::backward, bn::setTraining)
-        .affine(bn.weight(), bn.weightGrad(), bn.bias(), bn.biasGrad())
-        .buffer("running_mean", bn.runningMean())
-        .buffer("running_var", bn.runningVar());
+    return new BatchNormLayer(bn, "BatchNorm1d");
   }
 
   /** LayerNorm over the features of each sample. */

@@ -1,6 +1,7 @@
 package org.normlab.lab.train;
 
 import org.normlab.nn.Optimizer;
+import org.normlab.nn.Trainer;
 import org.normlab.tensor.Tensor;
 
 /** One training step and the gradient evaluations the probes repeat. */
@@ -35,20 +36,6 @@ public final class Training {
 
   /** Fraction of rows of {@code logits} (N, C) whose largest entry is at the label. */
   public static double accuracy(Tensor logits, int[] labels) {
-    int c = logits.dim(1);
-    float[] d = logits.data();
-    int right = 0;
-    for (int i = 0; i < labels.length; i++) {
-      int best = 0;
-      for (int j = 1; j < c; j++) {
-        if (d[i * c + j] > d[i * c + best]) {
-          best = j;
-        }
-      }
-      if (best == labels[i]) {
-        right++;
-      }
-    }
-    return labels.length == 0 ? Double.NaN : (double) right / labels.length;
+    return labels.length == 0 ? Double.NaN : (double) Trainer.correct(logits, labels) / labels.length;
   }
 }
