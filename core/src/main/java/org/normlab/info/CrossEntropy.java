@@ -1,9 +1,7 @@
 package org.normlab.info;
 
-import java.util.Arrays;
 import org.normlab.kernels.KernelSupport;
 import org.normlab.kernels.Kernels;
-import org.normlab.kernels.LossKernels;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -115,29 +113,35 @@ public final class CrossEntropy {
     int ignore = ignoreIndex;
     double[] sums = Blocks.sum(x.rows, c, 2, (from, to, acc) -> {
       KernelSupport k = Kernels.get();
-      LossKernels lk = k.losses();
-      for (int r = from; r < to; r++) {
+      int n = to - from;
+      // g1: the gradient scale of the nll term, g2: of the smoothing term (0 for ignored rows,
+      // whose gradient row is then all zeros); the softmax of a row is scaled by g1 + g2 W.
+      double[] g1 = new double[n];
+      double[] g2 = new double[n];
+      float[] softmaxScale = new float[n];
+      for (int i = 0; i < n; i++) {
+        int t = targets[from + i];
+        if (t != ignore) {
+          double up = (gradOutput == null ? 1 : gradOutput[from + i]) / denominator;
+          g1[i] = (1 - e) * (w == null ? 1 : w[t]) * up;
+          g2[i] = e / c * up;
+          softmaxScale[i] = (float) (g1[i] + g2[i] * totalWeight);
+        }
+      }
+      double[] lse = new double[n];
+      k.losses().logSumExpRows(g, from * c, lse, 0, x.data, from * c, softmaxScale, 0, n, c);
+      for (int i = 0; i < n; i++) {
+        int r = from + i;
         int off = r * c;
         int t = targets[r];
         if (t == ignore) {
-          if (g != null) {
-            Arrays.fill(g, off, off + c, 0f);
-          }
-          if (perRow != null) {
-            perRow[r] = 0;
-          }
           continue;
         }
-        double up = gradOutput == null ? 1 : gradOutput[r];
-        double wt = w == null ? 1 : w[t];
-        double g1 = (1 - e) * wt * up / denominator;
-        double g2 = e / c * up / denominator;
-        double lse = lk.logSumExpRow(g, off, x.data, off, c, (float) (g1 + g2 * totalWeight));
-        double nll = wt * (lse - x.data[off + t]);
+        double nll = (w == null ? 1 : w[t]) * (lse[i] - x.data[off + t]);
         double smooth = 0;
         if (e != 0) {
           double wx = w == null ? k.sum(x.data, off, c) : k.dot(w, 0, x.data, off, c);
-          smooth = totalWeight * lse - wx;
+          smooth = totalWeight * lse[i] - wx;
         }
         acc[0] += nll;
         acc[1] += smooth;
@@ -145,9 +149,9 @@ public final class CrossEntropy {
           perRow[r] = (float) ((1 - e) * nll + e / c * smooth);
         }
         if (g != null) {
-          g[off + t] -= (float) g1;
+          g[off + t] -= (float) g1[i];
           if (e != 0) {
-            subtractWeights(k, g, off, c, (float) g2, w);
+            subtractWeights(k, g, off, c, (float) g2[i], w);
           }
         }
       }

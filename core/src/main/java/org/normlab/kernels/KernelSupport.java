@@ -51,6 +51,8 @@ public interface KernelSupport {
   // covers all. Add your accessor under your area's marker only (keeps merges clean).
 
   // [gemm]
+  /** The SGEMM tile kernel used by {@link Gemm}. */
+  GemmKernels gemm();
 
   // [batch norm]
   /** Batch normalization loops (channels-first and channels-last). */

@@ -24,6 +24,16 @@ public interface LossKernels {
   double logSumExpRow(float[] p, int pOff, float[] x, int xOff, int len, float scale);
 
   /**
+   * {@link #logSumExpRow} for {@code rows} consecutive rows of {@code len} values:
+   * lse[lseOff + r] is row r's log-sum-exp and, when p != null, row r of p (at pOff + r*len)
+   * receives scale[scaleOff + r] * softmax(row r). Short rows (fewer values than a vector has
+   * lanes, such as 10 classes) are worth batching: the exponentials of all rows then run as one
+   * contiguous vector loop.
+   */
+  void logSumExpRows(float[] p, int pOff, double[] lse, int lseOff, float[] x, int xOff, float[] scale,
+      int scaleOff, int rows, int len);
+
+  /**
    * Squared error: for i in [off, off+len), d = pred[i] - target[i];
    * <pre>
    *   loss[i] = d^2                 (only when loss != null)

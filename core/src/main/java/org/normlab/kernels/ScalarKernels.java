@@ -93,6 +93,10 @@ public final class ScalarKernels implements KernelSupport {
   // ---- Area kernels (see KernelSupport): one accessor per area, under its marker ----------
 
   // [gemm]
+  @Override
+  public GemmKernels gemm() {
+    return ScalarGemmKernels.INSTANCE;
+  }
 
   // [batch norm]
   @Override

@@ -33,6 +33,21 @@ final class VectorKernels implements KernelSupport {
     return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 1);
   }
 
+  /**
+   * The lanes of a + b added in lane order, for every area's vector reductions. Not
+   * reduceLanes(ADD): its floating-point order is unspecified and differs between the interpreter
+   * and compiled code, so the same call could give different bits before and after JIT
+   * compilation (ReductionsTest caught exactly that).
+   */
+  static double sumLanes(DoubleVector a, DoubleVector b) {
+    double[] lanes = a.add(b).toArray();
+    double s = 0;
+    for (double v : lanes) {
+      s += v;
+    }
+    return s;
+  }
+
   @Override
   public double sum(float[] x, int off, int len) {
     // s += x[i]
@@ -45,7 +60,7 @@ final class VectorKernels implements KernelSupport {
       acc0 = acc0.add(lo(v));
       acc1 = acc1.add(hi(v));
     }
-    return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + TAIL.sum(x, off + i, len - i);
+    return sumLanes(acc0, acc1) + TAIL.sum(x, off + i, len - i);
   }
 
   @Override
@@ -62,7 +77,7 @@ final class VectorKernels implements KernelSupport {
       acc0 = a.fma(a, acc0);
       acc1 = b.fma(b, acc1);
     }
-    return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + TAIL.sumOfSquares(x, off + i, len - i);
+    return sumLanes(acc0, acc1) + TAIL.sumOfSquares(x, off + i, len - i);
   }
 
   @Override
@@ -80,7 +95,7 @@ final class VectorKernels implements KernelSupport {
       acc0 = a.fma(a, acc0);
       acc1 = b.fma(b, acc1);
     }
-    return acc0.add(acc1).reduceLanes(VectorOperators.ADD)
+    return sumLanes(acc0, acc1)
         + TAIL.sumOfSquaredDeviations(x, off + i, len - i, mean);
   }
 
@@ -97,7 +112,7 @@ final class VectorKernels implements KernelSupport {
       acc0 = lo(va).fma(lo(vb), acc0);
       acc1 = hi(va).fma(hi(vb), acc1);
     }
-    return acc0.add(acc1).reduceLanes(VectorOperators.ADD)
+    return sumLanes(acc0, acc1)
         + TAIL.dot(a, aOff + i, b, bOff + i, len - i);
   }
 
@@ -176,6 +191,10 @@ final class VectorKernels implements KernelSupport {
   // ---- Area kernels (see KernelSupport): one accessor per area, under its marker ----------
 
   // [gemm]
+  @Override
+  public GemmKernels gemm() {
+    return VectorGemmKernels.INSTANCE;
+  }
 
   // [batch norm]
   private static final BatchNormKernels BATCH_NORM = new VectorBatchNormKernels();

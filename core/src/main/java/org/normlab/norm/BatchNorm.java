@@ -169,7 +169,8 @@ public final class BatchNorm {
     float[] beta = affine ? bias.data() : null;
     float[] rm = useRenorm ? runningMean.data() : null;
     float[] rv = useRenorm ? runningVar.data() : null;
-    passes.statsAndNormalize(out.data(), mean, var, x.data(), block, m, a, b, ch -> {
+    passes.meanVar(mean, var, x.data(), block);
+    for (int ch = 0; ch < channels; ch++) {
       rstd[ch] = 1.0 / Math.sqrt(var[ch] + eps);
       if (useRenorm) {
         double sigma = Math.sqrt(rv[ch] + eps);
@@ -181,7 +182,8 @@ public final class BatchNorm {
       m[ch] = (float) mean[ch];
       a[ch] = (float) (g * rstd[ch] * r[ch]);
       b[ch] = (float) (g * d[ch] + (beta == null ? 0.0 : beta[ch]));
-    }, fusedRelu);
+    }
+    passes.normalize(out.data(), x.data(), block, m, a, b, fusedRelu);
     if (training && trackRunningStats && updateRunningStats) {
       updateRunningStats(mean, var, block.count());
     }
@@ -271,15 +273,19 @@ public final class BatchNorm {
     float[] k2 = new float[channels];
     float[] k3 = new float[channels];
     boolean batchStats = s.batchStats();
-    passes.gradSumsAndInput(dx.data(), sumDy, sumDyXmu, dy.data(), s.x().data(), reluOut, block,
-        mean, m, k1, k2, k3, ch -> {
-          // term 1: k1*dy; term 2 (batch stats only): through var; term 3: through mean
-          double scale = gammaOf(ch) * rstd[ch] * r[ch];
-          m[ch] = (float) mean[ch];
-          k1[ch] = (float) scale;
-          k2[ch] = batchStats ? (float) (-scale * rstd[ch] * rstd[ch] * sumDyXmu[ch] / count) : 0f;
-          k3[ch] = batchStats ? (float) (-scale * sumDy[ch] / count) : 0f;
-        });
+    for (int ch = 0; ch < channels; ch++) {
+      m[ch] = (float) mean[ch];
+    }
+    float[] x = s.x().data();
+    passes.gradSums(sumDy, sumDyXmu, dy.data(), x, reluOut, block, mean, m);
+    for (int ch = 0; ch < channels; ch++) {
+      // term 1: k1*dy; term 2 (batch stats only): through var; term 3: through mean
+      double scale = gammaOf(ch) * rstd[ch] * r[ch];
+      k1[ch] = (float) scale;
+      k2[ch] = batchStats ? (float) (-scale * rstd[ch] * rstd[ch] * sumDyXmu[ch] / count) : 0f;
+      k3[ch] = batchStats ? (float) (-scale * sumDy[ch] / count) : 0f;
+    }
+    passes.gradInput(dx.data(), dy.data(), x, reluOut, block, m, k1, k2, k3);
     for (int ch = 0; ch < channels; ch++) {
       gradGamma[ch] += r[ch] * rstd[ch] * sumDyXmu[ch] + d[ch] * sumDy[ch];
       gradBeta[ch] += sumDy[ch];

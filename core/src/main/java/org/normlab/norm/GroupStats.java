@@ -36,18 +36,18 @@ final class GroupStats {
     int count = cg * s;
     float[] xd = x.data();
     KernelSupport k = Kernels.get();
+    NormFamilyKernels nf = k.normFamily();
     if (!x.layout().isChannelsLast()) {
       Parallel.forRange(0, n * groups, 1, (from, to) -> {
+        double[] moments = new double[2];
         for (int ng = from; ng < to; ng++) {
-          int off = ng * count;
-          double mu = k.sum(xd, off, count) / count;
-          mean[ng] = mu;
-          var[ng] = k.sumOfSquaredDeviations(xd, off, count, mu) / count;
+          nf.meanAndVariance(moments, xd, ng * count, count);
+          mean[ng] = moments[0];
+          var[ng] = moments[1];
         }
       });
       return;
     }
-    NormFamilyKernels nf = k.normFamily();
     Parallel.forRange(0, n, 1, (from, to) -> {
       double[] sums = new double[c];
       double[] channelMean = new double[c];

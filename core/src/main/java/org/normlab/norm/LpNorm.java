@@ -136,8 +136,14 @@ public final class LpNorm {
     return training;
   }
 
+  /** {@link #forward(Tensor, Tensor)} into a new tensor. */
   public Tensor forward(Tensor x) {
+    return forward(x, x.zerosLike());
+  }
+
+  public Tensor forward(Tensor x, Tensor out) {
     GroupNorm.requireInput("LpNorm", x, channels);
+    NormShapes.requireOut("out", out, x);
     int n = x.batch();
     int s = x.spatialSize();
     Index ix = new Index(channels, s, x.layout().isChannelsLast());
@@ -166,7 +172,7 @@ public final class LpNorm {
         updateRunning(mu, sc);
       }
     }
-    Tensor y = x.zerosLike();
+    Tensor y = out;
     float[] yd = y.data();
     float[] w = params.w();
     float[] b = params.b();
@@ -222,15 +228,20 @@ public final class LpNorm {
     }
   }
 
-  /** Returns dx and adds into {@link #weightGrad()} and {@link #biasGrad()} (see the class formulas). */
+  /** {@link #backward(Tensor, Tensor)} into a new tensor. */
   public Tensor backward(Tensor dy) {
+    return backward(dy, dy.zerosLike());
+  }
+
+  /** Returns dx and adds into {@link #weightGrad()} and {@link #biasGrad()} (see the class formulas). */
+  public Tensor backward(Tensor dy, Tensor dx) {
     NormShapes.requireBackward("LpNorm", input, dy);
     int n = input.batch();
     int s = input.spatialSize();
     Index ix = new Index(channels, s, input.layout().isChannelsLast());
     float[] xd = input.data();
     float[] dyd = dy.data();
-    Tensor dx = input.zerosLike();
+    NormShapes.requireOut("dx", dx, input);
     float[] dxd = dx.data();
     float[] w = params.w();
     float[] dw = params.dw();

@@ -57,6 +57,16 @@ final class NormShapes {
     }
   }
 
+  /** Throws unless {@code out} (an output buffer) has x's shape and layout and is not x itself. */
+  static Tensor requireOut(String name, Tensor out, Tensor x) {
+    out.requireSameShape(name, x);
+    if (out.data() == x.data()) {
+      throw new IllegalArgumentException(name + ": expected a tensor other than the input"
+          + " (backward needs x)");
+    }
+    return out;
+  }
+
   /** Throws unless forward ran, and dy has the input's shape and layout. */
   static void requireBackward(String layer, Tensor input, Tensor dy) {
     if (input == null) {

@@ -73,13 +73,19 @@ public final class RmsNorm {
     }
   }
 
-  /** Normalizes each row by its root mean square; saves r per row for backward. */
+  /** {@link #forward(Tensor, Tensor)} into a new tensor. */
   public Tensor forward(Tensor x) {
+    return forward(x, x.zerosLike());
+  }
+
+  /** Normalizes each row by its root mean square; saves r per row for backward. */
+  public Tensor forward(Tensor x, Tensor out) {
     NormShapes.requireTrailingDims("RmsNorm", x, normalizedShape);
+    NormShapes.requireOut("out", out, x);
     int d = features;
     int rows = x.size() / d;
     float[] xd = x.data();
-    Tensor y = x.zerosLike();
+    Tensor y = out;
     float[] yd = y.data();
     float[] r = new float[rows];
     float[] w = weightOrOnes;
@@ -97,13 +103,18 @@ public final class RmsNorm {
     return y;
   }
 
-  /** Returns dx and adds into {@link #weightGrad()} (see the class formulas). */
+  /** {@link #backward(Tensor, Tensor)} into a new tensor. */
   public Tensor backward(Tensor dy) {
+    return backward(dy, dy.zerosLike());
+  }
+
+  /** Returns dx and adds into {@link #weightGrad()} (see the class formulas). */
+  public Tensor backward(Tensor dy, Tensor dx) {
     NormShapes.requireBackward("RmsNorm", input, dy);
     int d = features;
     float[] xd = input.data();
     float[] dyd = dy.data();
-    Tensor dx = input.zerosLike();
+    NormShapes.requireOut("dx", dx, input);
     float[] dxd = dx.data();
     float[] w = weightOrOnes;
     NormFamilyKernels nf = Kernels.get().normFamily();

@@ -61,6 +61,32 @@ class LossKernelsTest {
   }
 
   @Test
+  void logSumExpRowsAgreesForShortAndLongRows() {
+    LossKernels s = Kernels.scalar().losses();
+    LossKernels v = vector();
+    for (int len : new int[] {1, 2, 3, 7, 10, 15, 16, 17, 33}) {
+      for (int rows : new int[] {1, 3, 17}) {
+        int n = rows * len;
+        float[] x = random(len * 31L + rows, n + 2, 30);
+        float[] scale = random(rows, rows + 1, 2);
+        float[] ps = new float[n + 3];
+        float[] pv = new float[n + 3];
+        double[] ls = new double[rows + 1];
+        double[] lv = new double[rows + 1];
+        double[] lNull = new double[rows + 1];
+        s.logSumExpRows(ps, 3, ls, 1, x, 2, scale, 1, rows, len);
+        v.logSumExpRows(pv, 3, lv, 1, x, 2, scale, 1, rows, len);
+        v.logSumExpRows(null, 0, lNull, 1, x, 2, scale, 1, rows, len);
+        String what = rows + " rows of " + len;
+        AllClose.assertAllClose(lv, ls, 1e-6, 1e-6, "lse " + what);
+        AllClose.assertAllClose(lNull, lv, 0, 0, "lse without p " + what);
+        AllClose.assertAllClose(pv, ps, 1e-5, 1e-7, "scaled softmax " + what);
+        assertEquals(ls[rows], s.logSumExpRow(null, 0, x, 2 + (rows - 1) * len, len, 1f), 1e-12, "last row " + what);
+      }
+    }
+  }
+
+  @Test
   void squaredErrorAgrees() {
     LossKernels s = Kernels.scalar().losses();
     LossKernels v = vector();

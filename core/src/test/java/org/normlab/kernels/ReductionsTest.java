@@ -37,14 +37,24 @@ class ReductionsTest {
     for (int i = 0; i < x.length; i += 97) {
       x[i] *= 1e6f;
     }
-    long[] sum = bitsWith1And2Threads(() -> Reductions.sum(x, 5, n));
-    assertEquals(sum[0], sum[1], "sum");
-    long[] sq = bitsWith1And2Threads(() -> Reductions.sumOfSquares(x, 5, n));
-    assertEquals(sq[0], sq[1], "sumOfSquares");
-    long[] dot = bitsWith1And2Threads(() -> Reductions.dot(x, 5, y, 2, n));
-    assertEquals(dot[0], dot[1], "dot");
-    long[] mean = bitsWith1And2Threads(() -> Reductions.mean(x, 0, n));
-    assertEquals(mean[0], mean[1], "mean");
+    // Several rounds: the first calls run interpreted, later ones compiled; the bits must not
+    // change with the JIT either (a reduceLanes(ADD) in a kernel once made them change).
+    long[] first = null;
+    for (int round = 0; round < 4; round++) {
+      long[] sum = bitsWith1And2Threads(() -> Reductions.sum(x, 5, n));
+      long[] sq = bitsWith1And2Threads(() -> Reductions.sumOfSquares(x, 5, n));
+      long[] dot = bitsWith1And2Threads(() -> Reductions.dot(x, 5, y, 2, n));
+      long[] mean = bitsWith1And2Threads(() -> Reductions.mean(x, 0, n));
+      long[] all = {sum[0], sum[1], sq[0], sq[1], dot[0], dot[1], mean[0], mean[1]};
+      assertEquals(sum[0], sum[1], "sum, round " + round);
+      assertEquals(sq[0], sq[1], "sumOfSquares, round " + round);
+      assertEquals(dot[0], dot[1], "dot, round " + round);
+      assertEquals(mean[0], mean[1], "mean, round " + round);
+      if (first == null) {
+        first = all;
+      }
+      org.junit.jupiter.api.Assertions.assertArrayEquals(first, all, "round " + round + " against round 0");
+    }
   }
 
   @Test

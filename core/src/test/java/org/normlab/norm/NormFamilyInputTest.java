@@ -117,6 +117,24 @@ class NormFamilyInputTest {
   }
 
   @Test
+  void outputBuffersAreFilledAndMayNotBeTheInput() {
+    GroupNorm gn = GroupNorm.builder(2, 4).build();
+    Tensor x = Tensor.randn(9, Layout.NHWC, 2, 3, 3, 4);
+    Tensor out = x.zerosLike();
+    Tensor expected = gn.forward(x);
+    assertTrue(gn.forward(x, out) == out);
+    assertArrayEquals(expected.data(), out.data());
+    String m = message(IllegalArgumentException.class, () -> gn.forward(x, x));
+    assertTrue(m.contains("out: expected a tensor other than the input"), m);
+    m = message(IllegalArgumentException.class, () -> gn.forward(x, Tensor.zeros(Layout.NCHW, 2, 4, 3, 3)));
+    assertTrue(m.contains("out"), m);
+    Tensor dy = Tensor.randn(10, Layout.NHWC, 2, 3, 3, 4);
+    Tensor dx = x.zerosLike();
+    assertTrue(gn.backward(dy, dx) == dx);
+    assertArrayEquals(gn.backward(dy).data(), dx.data());
+  }
+
+  @Test
   void gradientsAccumulateAcrossBackwardCalls() {
     GroupNorm gn = GroupNorm.builder(2, 4).build();
     Tensor x = Tensor.randn(7, Layout.NCL, 2, 4, 5);

@@ -1,0 +1,72 @@
+package org.normlab.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.normlab.kernels.Parallel;
+import org.normlab.kernels.Reductions;
+import org.normlab.tensor.Layout;
+import org.normlab.tensor.Tensor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The memory-bandwidth ceiling: a STREAM-like copy and a sum of squares over float arrays.
+ *
+ * <p>{@code bytes} is the number of bytes one call moves: the copy reads and writes
+ * {@code bytes / 2} each (two arrays of {@code bytes / 8} floats); the sum of squares reads
+ * {@code bytes} (one array of {@code bytes / 4} floats). Run the copy with a memory-bound row's
+ * minimum bytes to get its size-matched ceiling (see shared/docs/benchmarks.md). Both split the
+ * arrays into {@link #PIECE}-float pieces over the normlab pool.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@State(Scope.Benchmark)
+public class StreamBench {
+  /** Floats per parallel piece of the copy (1 MiB). */
+  static final int PIECE = 1 << 18;
+
+  @Param({"1"})
+  public int threads;
+
+  /** Bytes moved per call (128 MiB by default: well past the 32 MiB L3). */
+  @Param({"134217728"})
+  public String bytes;
+
+  private float[] src;
+  private float[] dst;
+  private float[] x;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    Parallel.setThreads(threads);
+    long moved = Long.parseLong(bytes.trim());
+    if (moved < 8 || moved / 4 > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("bytes: expected 8 to 8 GiB, got " + bytes);
+    }
+    int copyFloats = (int) (moved / 8);
+    src = Tensor.uniform(1, -1f, 1f, Layout.ROW_MAJOR, copyFloats).data();
+    dst = new float[copyFloats];
+    x = Tensor.uniform(2, -1f, 1f, Layout.ROW_MAJOR, (int) (moved / 4)).data();
+  }
+
+  /** dst = src: reads bytes / 2, writes bytes / 2. */
+  @Benchmark
+  public float[] copy() {
+    float[] s = src;
+    float[] d = dst;
+    Parallel.forRange(0, s.length, PIECE, (from, to) -> System.arraycopy(s, from, d, from, to - from));
+    return d;
+  }
+
+  /** sum of x^2 in double over bytes / 4 floats (deterministic chunked reduction). */
+  @Benchmark
+  public double sumOfSquares() {
+    return Reductions.sumOfSquares(x, 0, x.length);
+  }
+}

@@ -1,0 +1,158 @@
+package org.normlab.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API tile kernel: {@value #MR} rows by two vectors of columns (32 columns with 512-bit
+ * vectors), {@code 2 * MR} accumulator registers, one broadcast of A per row and two loads of B
+ * per step. Package-private; handed out by {@link VectorKernels#gemm()}.
+ *
+ * <p>The accumulators never leave this method as objects (no vector is passed to a call that
+ * might not be inlined): an escaping vector would be boxed at every step of the loop and run
+ * ten times slower. Full tiles are stored with vector operations; edge tiles go through a small
+ * array and scalar code with the same arithmetic.
+ */
+final class VectorGemmKernels implements GemmKernels {
+  static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  static final int MR = 8;
+  static final int L = F.length();
+  static final int NR = 2 * L;
+  static final VectorGemmKernels INSTANCE = new VectorGemmKernels();
+
+  @Override
+  public int mr() {
+    return MR;
+  }
+
+  @Override
+  public int nr() {
+    return NR;
+  }
+
+  @Override
+  public void tile(float[] c, int cOff, int ldc, int rows, int cols,
+      float[] a, int aOff, float[] b, int bOff, int kc, float alpha, float beta) {
+    // for p < kc: for i < MR: for j < NR: acc[i][j] = fma(a[p*MR + i], b[p*NR + j], acc[i][j])
+    // Each accumulator is its own local so that the JIT keeps all of them in registers.
+    FloatVector z = FloatVector.zero(F);
+    FloatVector c00 = z;
+    FloatVector c01 = z;
+    FloatVector c10 = z;
+    FloatVector c11 = z;
+    FloatVector c20 = z;
+    FloatVector c21 = z;
+    FloatVector c30 = z;
+    FloatVector c31 = z;
+    FloatVector c40 = z;
+    FloatVector c41 = z;
+    FloatVector c50 = z;
+    FloatVector c51 = z;
+    FloatVector c60 = z;
+    FloatVector c61 = z;
+    FloatVector c70 = z;
+    FloatVector c71 = z;
+    for (int p = 0; p < kc; p++) {
+      int ap = aOff + p * MR;
+      int bp = bOff + p * NR;
+      FloatVector b0 = FloatVector.fromArray(F, b, bp);
+      FloatVector b1 = FloatVector.fromArray(F, b, bp + L);
+      FloatVector a0 = FloatVector.broadcast(F, a[ap + 0]);
+      c00 = b0.fma(a0, c00);
+      c01 = b1.fma(a0, c01);
+      FloatVector a1 = FloatVector.broadcast(F, a[ap + 1]);
+      c10 = b0.fma(a1, c10);
+      c11 = b1.fma(a1, c11);
+      FloatVector a2 = FloatVector.broadcast(F, a[ap + 2]);
+      c20 = b0.fma(a2, c20);
+      c21 = b1.fma(a2, c21);
+      FloatVector a3 = FloatVector.broadcast(F, a[ap + 3]);
+      c30 = b0.fma(a3, c30);
+      c31 = b1.fma(a3, c31);
+      FloatVector a4 = FloatVector.broadcast(F, a[ap + 4]);
+      c40 = b0.fma(a4, c40);
+      c41 = b1.fma(a4, c41);
+      FloatVector a5 = FloatVector.broadcast(F, a[ap + 5]);
+      c50 = b0.fma(a5, c50);
+      c51 = b1.fma(a5, c51);
+      FloatVector a6 = FloatVector.broadcast(F, a[ap + 6]);
+      c60 = b0.fma(a6, c60);
+      c61 = b1.fma(a6, c61);
+      FloatVector a7 = FloatVector.broadcast(F, a[ap + 7]);
+      c70 = b0.fma(a7, c70);
+      c71 = b1.fma(a7, c71);
+    }
+    FloatVector va = FloatVector.broadcast(F, alpha);
+    if (rows == MR && cols == NR) {
+      if (beta == 0f) {
+        // c[i][j] = alpha * acc[i][j] (C not read)
+        c00.mul(va).intoArray(c, cOff);
+        c01.mul(va).intoArray(c, cOff + L);
+        c10.mul(va).intoArray(c, cOff + 1 * ldc);
+        c11.mul(va).intoArray(c, cOff + 1 * ldc + L);
+        c20.mul(va).intoArray(c, cOff + 2 * ldc);
+        c21.mul(va).intoArray(c, cOff + 2 * ldc + L);
+        c30.mul(va).intoArray(c, cOff + 3 * ldc);
+        c31.mul(va).intoArray(c, cOff + 3 * ldc + L);
+        c40.mul(va).intoArray(c, cOff + 4 * ldc);
+        c41.mul(va).intoArray(c, cOff + 4 * ldc + L);
+        c50.mul(va).intoArray(c, cOff + 5 * ldc);
+        c51.mul(va).intoArray(c, cOff + 5 * ldc + L);
+        c60.mul(va).intoArray(c, cOff + 6 * ldc);
+        c61.mul(va).intoArray(c, cOff + 6 * ldc + L);
+        c70.mul(va).intoArray(c, cOff + 7 * ldc);
+        c71.mul(va).intoArray(c, cOff + 7 * ldc + L);
+      } else {
+        // c[i][j] = fma(beta, c[i][j], alpha * acc[i][j])
+        FloatVector vb = FloatVector.broadcast(F, beta);
+        FloatVector.fromArray(F, c, cOff).fma(vb, c00.mul(va)).intoArray(c, cOff);
+        FloatVector.fromArray(F, c, cOff + L).fma(vb, c01.mul(va)).intoArray(c, cOff + L);
+        FloatVector.fromArray(F, c, cOff + 1 * ldc).fma(vb, c10.mul(va)).intoArray(c, cOff + 1 * ldc);
+        FloatVector.fromArray(F, c, cOff + 1 * ldc + L).fma(vb, c11.mul(va)).intoArray(c, cOff + 1 * ldc + L);
+        FloatVector.fromArray(F, c, cOff + 2 * ldc).fma(vb, c20.mul(va)).intoArray(c, cOff + 2 * ldc);
+        FloatVector.fromArray(F, c, cOff + 2 * ldc + L).fma(vb, c21.mul(va)).intoArray(c, cOff + 2 * ldc + L);
+        FloatVector.fromArray(F, c, cOff + 3 * ldc).fma(vb, c30.mul(va)).intoArray(c, cOff + 3 * ldc);
+        FloatVector.fromArray(F, c, cOff + 3 * ldc + L).fma(vb, c31.mul(va)).intoArray(c, cOff + 3 * ldc + L);
+        FloatVector.fromArray(F, c, cOff + 4 * ldc).fma(vb, c40.mul(va)).intoArray(c, cOff + 4 * ldc);
+        FloatVector.fromArray(F, c, cOff + 4 * ldc + L).fma(vb, c41.mul(va)).intoArray(c, cOff + 4 * ldc + L);
+        FloatVector.fromArray(F, c, cOff + 5 * ldc).fma(vb, c50.mul(va)).intoArray(c, cOff + 5 * ldc);
+        FloatVector.fromArray(F, c, cOff + 5 * ldc + L).fma(vb, c51.mul(va)).intoArray(c, cOff + 5 * ldc + L);
+        FloatVector.fromArray(F, c, cOff + 6 * ldc).fma(vb, c60.mul(va)).intoArray(c, cOff + 6 * ldc);
+        FloatVector.fromArray(F, c, cOff + 6 * ldc + L).fma(vb, c61.mul(va)).intoArray(c, cOff + 6 * ldc + L);
+        FloatVector.fromArray(F, c, cOff + 7 * ldc).fma(vb, c70.mul(va)).intoArray(c, cOff + 7 * ldc);
+        FloatVector.fromArray(F, c, cOff + 7 * ldc + L).fma(vb, c71.mul(va)).intoArray(c, cOff + 7 * ldc + L);
+      }
+      return;
+    }
+    float[] t = new float[MR * NR];
+    c00.intoArray(t, 0 * NR);
+    c01.intoArray(t, 0 * NR + L);
+    c10.intoArray(t, 1 * NR);
+    c11.intoArray(t, 1 * NR + L);
+    c20.intoArray(t, 2 * NR);
+    c21.intoArray(t, 2 * NR + L);
+    c30.intoArray(t, 3 * NR);
+    c31.intoArray(t, 3 * NR + L);
+    c40.intoArray(t, 4 * NR);
+    c41.intoArray(t, 4 * NR + L);
+    c50.intoArray(t, 5 * NR);
+    c51.intoArray(t, 5 * NR + L);
+    c60.intoArray(t, 6 * NR);
+    c61.intoArray(t, 6 * NR + L);
+    c70.intoArray(t, 7 * NR);
+    c71.intoArray(t, 7 * NR + L);
+    storeEdge(c, cOff, ldc, rows, cols, t, alpha, beta);
+  }
+
+  /** The edge of C: c[i][j] = alpha * t[i][j] (beta 0) or fma(beta, c[i][j], alpha * t[i][j]). */
+  private static void storeEdge(float[] c, int cOff, int ldc, int rows, int cols, float[] t,
+      float alpha, float beta) {
+    for (int i = 0; i < rows; i++) {
+      int row = cOff + i * ldc;
+      for (int j = 0; j < cols; j++) {
+        float ab = alpha * t[i * NR + j];
+        c[row + j] = beta == 0f ? ab : Math.fma(beta, c[row + j], ab);
+      }
+    }
+  }
+}
