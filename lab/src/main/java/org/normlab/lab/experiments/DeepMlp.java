@@ -1,8 +1,12 @@
 package org.normlab.lab.experiments;
 
+import org.normlab.lab.Recorder;
+import org.normlab.lab.RunContext;
+import org.normlab.lab.train.ClassifierLoop;
 import org.normlab.lab.train.Mlp;
 import org.normlab.lab.train.Net;
 import org.normlab.lab.train.NormFactory;
+import org.normlab.nn.Sgd;
 
 /**
  * Santurkar et al.'s "VGG analogue" used by E3, E4 and E5: MLP 784-128x8-10, ReLU,
@@ -23,6 +27,20 @@ final class DeepMlp {
     }
     w[HIDDEN + 1] = 10;
     return w;
+  }
+
+  /**
+   * Trains {@code net} with plain SGD at {@code lr}, batch 128, logging the training loss every
+   * 50 steps and test accuracy every 500 (5 and 10 at the tiny scale), then writes the done record.
+   */
+  static void train(RunContext ctx, Net net, double lr, long steps, long seed, ClassifierLoop.Hook hook, Recorder rec)
+      throws java.io.IOException {
+    ClassifierLoop.builder().setNet(net)
+        .setOptimizer(Sgd.builder().setLearningRate(lr).build(net.parameters()))
+        .setData(ctx.data()).setBatchSize(BATCH).setSteps(steps).optSeed(seed)
+        .optLogEvery(ctx.scale().pick(5, 50, 50)).optEvalEvery(ctx.scale().pick(10, 500, 500))
+        .optHook(hook).build().run(rec);
+    rec.done();
   }
 
   /** The network with an optional norm (null: plain) and optional noisy-BN noise. */

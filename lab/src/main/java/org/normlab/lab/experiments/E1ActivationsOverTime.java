@@ -12,13 +12,11 @@ import org.normlab.lab.acceptance.Bar;
 import org.normlab.lab.acceptance.Check;
 import org.normlab.lab.report.Charts;
 import org.normlab.lab.report.Figure;
-import org.normlab.lab.train.BatchStream;
 import org.normlab.lab.train.ClassifierLoop;
 import org.normlab.lab.train.LabData;
 import org.normlab.lab.train.Mlp;
 import org.normlab.lab.train.Net;
 import org.normlab.lab.train.Probes;
-import org.normlab.lab.train.Training;
 import org.normlab.nn.Init;
 import org.normlab.nn.Sgd;
 import org.normlab.tensor.Tensor;
@@ -158,14 +156,7 @@ public final class E1ActivationsOverTime implements Experiment {
             .setOptimizer(Sgd.builder().setLearningRate(LR).build(net.parameters()))
             .setData(data).setBatchSize(BATCH).setSteps(steps).optSeed(seed)
             .optLogEvery(Math.max(1, every / 5)).optEvalEvery(every)
-            .optHook(new ClassifierLoop.Hook() {
-              @Override
-              public void after(long step, BatchStream.Batch batch, Training.Pass pass, Recorder log) {
-                if (step % every == 0 || step == steps) {
-                  logPercentiles(net, probe, step, log);
-                }
-              }
-            })
+            .optHook(ClassifierLoop.Hook.afterEvery(every, steps, (step, log) -> logPercentiles(net, probe, step, log)))
             .build().run(rec);
         bns.compare(net, data, BATCH, seed, steps, rec);
         rec.done();

@@ -12,14 +12,11 @@ import org.normlab.lab.acceptance.Bar;
 import org.normlab.lab.acceptance.Check;
 import org.normlab.lab.report.Charts;
 import org.normlab.lab.report.Figure;
-import org.normlab.lab.train.BatchStream;
 import org.normlab.lab.train.ClassifierLoop;
 import org.normlab.lab.train.LabData;
 import org.normlab.lab.train.Net;
 import org.normlab.lab.train.Norms;
 import org.normlab.lab.train.Probes;
-import org.normlab.lab.train.Training;
-import org.normlab.nn.Sgd;
 
 /**
  * E3, Santurkar et al. Figs. 1-2 (reproductions.md): the VGG-analogue MLP (784-128x8-10 ReLU)
@@ -167,21 +164,9 @@ public final class E3NoisyBatchNorm implements Experiment {
         boolean noise = run.equals(NOISY) || run.equals(PLAIN_NOISE);
         double lr = run.endsWith("lr0.5") ? 0.5 : 0.1;
         Net net = DeepMlp.build(data.inputs(), bn ? Norms.batchNorm() : null, noise, seed);
-        Recorder rec = ctx.start(run, seed, steps);
-        ClassifierLoop.builder().setNet(net)
-            .setOptimizer(Sgd.builder().setLearningRate(lr).build(net.parameters()))
-            .setData(data).setBatchSize(DeepMlp.BATCH).setSteps(steps).optSeed(seed)
-            .optLogEvery(ctx.scale().pick(5, 50, 50)).optEvalEvery(ctx.scale().pick(10, 500, 500))
-            .optHook(new ClassifierLoop.Hook() {
-              @Override
-              public void after(long step, BatchStream.Batch batch, Training.Pass pass, Recorder log) {
-                if (step % pctEvery == 0) {
-                  logPercentiles(net, step, log);
-                }
-              }
-            })
-            .build().run(rec);
-        rec.done();
+        DeepMlp.train(ctx, net, lr, steps, seed,
+            ClassifierLoop.Hook.afterEvery(pctEvery, steps, (step, log) -> logPercentiles(net, step, log)),
+            ctx.start(run, seed, steps));
       }
     }
   }

@@ -18,7 +18,6 @@ import org.normlab.lab.train.Net;
 import org.normlab.lab.train.Norms;
 import org.normlab.lab.train.Objective;
 import org.normlab.lab.train.Probes;
-import org.normlab.nn.Sgd;
 
 /**
  * E5, Santurkar et al. Fig. 4 (reproductions.md): loss landscape probes along the gradient for
@@ -153,21 +152,14 @@ public final class E5Landscape implements Experiment {
     for (long seed : ctx.seeds()) {
       for (String run : List.of(PLAIN, BN)) {
         Net net = DeepMlp.build(data.inputs(), run.equals(BN) ? Norms.batchNorm() : null, false, seed);
-        Recorder rec = ctx.start(run, seed, steps);
-        ClassifierLoop.builder().setNet(net)
-            .setOptimizer(Sgd.builder().setLearningRate(LR).build(net.parameters()))
-            .setData(data).setBatchSize(DeepMlp.BATCH).setSteps(steps).optSeed(seed)
-            .optLogEvery(ctx.scale().pick(5, 50, 50)).optEvalEvery(ctx.scale().pick(10, 500, 500))
-            .optHook(new ClassifierLoop.Hook() {
-              @Override
-              public void before(long step, BatchStream.Batch batch, Recorder log) {
-                if ((step - 1) % every == 0) {
-                  probe(net, batch.x(), Objective.crossEntropy(batch.y()), mlpEtas(), step - 1, log);
-                }
-              }
-            })
-            .build().run(rec);
-        rec.done();
+        DeepMlp.train(ctx, net, LR, steps, seed, new ClassifierLoop.Hook() {
+          @Override
+          public void before(long step, BatchStream.Batch batch, Recorder log) {
+            if ((step - 1) % every == 0) {
+              probe(net, batch.x(), Objective.crossEntropy(batch.y()), mlpEtas(), step - 1, log);
+            }
+          }
+        }, ctx.start(run, seed, steps));
       }
       for (String run : List.of(DLN_PLAIN, DLN_BN)) {
         runDeepLinear(ctx, run, seed, run.equals(DLN_BN), ctx.scale().pick(10, DLN_STEPS, DLN_STEPS), 10);

@@ -3,21 +3,17 @@ package org.normlab.lab.experiments;
 import java.util.ArrayList;
 import java.util.List;
 import org.normlab.lab.Experiment;
-import org.normlab.lab.Recorder;
 import org.normlab.lab.RunContext;
 import org.normlab.lab.RunLog;
 import org.normlab.lab.acceptance.Bar;
 import org.normlab.lab.acceptance.Check;
 import org.normlab.lab.report.Charts;
 import org.normlab.lab.report.Figure;
-import org.normlab.lab.train.BatchStream;
 import org.normlab.lab.train.ClassifierLoop;
 import org.normlab.lab.train.LabData;
 import org.normlab.lab.train.Net;
 import org.normlab.lab.train.NormFactory;
 import org.normlab.lab.train.Norms;
-import org.normlab.lab.train.Training;
-import org.normlab.nn.Sgd;
 import org.normlab.norm.LpNorm;
 
 /**
@@ -164,21 +160,8 @@ public final class E6LpNormalization implements Experiment {
       }
       for (String norm : NORMS) {
         Net net = DeepMlp.build(data.inputs(), factory(norm), false, seed);
-        Recorder rec = ctx.start(mlp(norm), seed, steps);
-        ClassifierLoop.builder().setNet(net)
-            .setOptimizer(Sgd.builder().setLearningRate(0.1).build(net.parameters()))
-            .setData(data).setBatchSize(DeepMlp.BATCH).setSteps(steps).optSeed(seed)
-            .optLogEvery(ctx.scale().pick(5, 50, 50)).optEvalEvery(ctx.scale().pick(10, 500, 500))
-            .optHook(new ClassifierLoop.Hook() {
-              @Override
-              public void after(long step, BatchStream.Batch batch, Training.Pass pass, Recorder log) {
-                if (step % pctEvery == 0) {
-                  E3NoisyBatchNorm.logPercentiles(net, step, log);
-                }
-              }
-            })
-            .build().run(rec);
-        rec.done();
+        DeepMlp.train(ctx, net, 0.1, steps, seed, ClassifierLoop.Hook.afterEvery(pctEvery, steps,
+            (step, log) -> E3NoisyBatchNorm.logPercentiles(net, step, log)), ctx.start(mlp(norm), seed, steps));
       }
     }
   }

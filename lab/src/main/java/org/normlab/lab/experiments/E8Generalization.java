@@ -11,14 +11,12 @@ import org.normlab.lab.acceptance.Bar;
 import org.normlab.lab.acceptance.Check;
 import org.normlab.lab.report.Charts;
 import org.normlab.lab.report.Figure;
-import org.normlab.lab.train.BatchStream;
 import org.normlab.lab.train.ClassifierLoop;
 import org.normlab.lab.train.Evaluation;
 import org.normlab.lab.train.LabData;
 import org.normlab.lab.train.Mlp;
 import org.normlab.lab.train.Net;
 import org.normlab.lab.train.Norms;
-import org.normlab.lab.train.Training;
 import org.normlab.nn.Sgd;
 
 /**
@@ -101,14 +99,7 @@ public final class E8Generalization implements Experiment {
             .setOptimizer(Sgd.builder().setLearningRate(0.05).optMomentum(0.9).build(net.parameters()))
             .setData(data).setBatchSize(batch).setSteps(steps).optSeed(seed)
             .optLogEvery(Math.max(1, every / 2)).optEvalEvery(Math.max(1, steps))
-            .optHook(new ClassifierLoop.Hook() {
-              @Override
-              public void after(long step, BatchStream.Batch b, Training.Pass pass, Recorder log) {
-                if (step % every == 0 || step == steps) {
-                  logFit(net, data, step, log);
-                }
-              }
-            })
+            .optHook(ClassifierLoop.Hook.afterEvery(every, steps, (step, log) -> logFit(net, data, step, log)))
             .build().run(rec);
         rec.done();
       }

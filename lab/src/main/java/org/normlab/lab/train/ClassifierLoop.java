@@ -30,6 +30,24 @@ public final class ClassifierLoop {
 
     /** After step {@code step}: the network's stored activations are those of this batch. */
     default void after(long step, BatchStream.Batch batch, Training.Pass pass, Recorder log) {}
+
+    /** A hook that runs {@code action} after every {@code every}-th step and after step {@code last}. */
+    static Hook afterEvery(long every, long last, StepAction action) {
+      return new Hook() {
+        @Override
+        public void after(long step, BatchStream.Batch batch, Training.Pass pass, Recorder log) {
+          if (step % every == 0 || step == last) {
+            action.at(step, log);
+          }
+        }
+      };
+    }
+  }
+
+  /** A measurement after a training step. */
+  @FunctionalInterface
+  public interface StepAction {
+    void at(long step, Recorder log);
   }
 
   /** A source of training batches. */
