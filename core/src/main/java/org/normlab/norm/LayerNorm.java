@@ -105,7 +105,7 @@ public final class LayerNorm {
     float[] w = weightOrOnes;
     float[] b = params.b();
     NormFamilyKernels nf = Kernels.get().normFamily();
-    Parallel.forRange(0, rows, Math.max(1, 16384 / d), (from, to) -> {
+    Parallel.forRange(0, rows, NormShapes.grain(d), (from, to) -> {
       double[] moments = new double[2];
       for (int row = from; row < to; row++) {
         int off = row * d;

@@ -163,7 +163,7 @@ public final class LpNorm {
             + " got input " + x.layout() + " " + x.shape() + " (use evaluation mode with running"
             + " statistics, or GroupNorm, for batch size 1)");
       }
-      Parallel.forRange(0, channels, 1, (from, to) -> {
+      Parallel.forRange(0, channels, NormShapes.grain((long) n * s), (from, to) -> {
         for (int ch = from; ch < to; ch++) {
           batchStats(xd, ix, n, ch, mu, sc);
         }
@@ -176,7 +176,7 @@ public final class LpNorm {
     float[] yd = y.data();
     float[] w = params.w();
     float[] b = params.b();
-    Parallel.forRange(0, channels, 1, (from, to) -> {
+    Parallel.forRange(0, channels, NormShapes.grain((long) n * s), (from, to) -> {
       for (int ch = from; ch < to; ch++) {
         float a = (float) ((w == null ? 1 : w[ch]) / sc[ch]);
         float shift = (float) ((b == null ? 0 : b[ch]) - mu[ch] * a);
@@ -247,7 +247,7 @@ public final class LpNorm {
     float[] dw = params.dw();
     float[] db = params.db();
     double m = (double) n * s;
-    Parallel.forRange(0, channels, 1, (from, to) -> {
+    Parallel.forRange(0, channels, NormShapes.grain((long) n * s), (from, to) -> {
       for (int ch = from; ch < to; ch++) {
         double wc = w == null ? 1 : w[ch];
         double mu = mean[ch];

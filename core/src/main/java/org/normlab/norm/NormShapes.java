@@ -57,6 +57,14 @@ final class NormShapes {
     }
   }
 
+  /** About this many values per parallel piece: enough work to pay for handing it to a thread. */
+  static final int VALUES_PER_PIECE = 16384;
+
+  /** A parallel grain (items per piece) for items of {@code valuesPerItem} values each. */
+  static int grain(long valuesPerItem) {
+    return (int) Math.max(1, VALUES_PER_PIECE / Math.max(1, valuesPerItem));
+  }
+
   /** Throws unless {@code out} (an output buffer) has x's shape and layout and is not x itself. */
   static Tensor requireOut(String name, Tensor out, Tensor x) {
     out.requireSameShape(name, x);

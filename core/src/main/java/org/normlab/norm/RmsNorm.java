@@ -91,7 +91,7 @@ public final class RmsNorm {
     float[] w = weightOrOnes;
     KernelSupport k = Kernels.get();
     NormFamilyKernels nf = k.normFamily();
-    Parallel.forRange(0, rows, Math.max(1, 16384 / d), (from, to) -> {
+    Parallel.forRange(0, rows, NormShapes.grain(d), (from, to) -> {
       for (int row = from; row < to; row++) {
         int off = row * d;
         r[row] = (float) (1.0 / Math.sqrt(k.sumOfSquares(xd, off, d) / d + eps));
