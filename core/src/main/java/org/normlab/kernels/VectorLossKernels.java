@@ -163,6 +163,14 @@ final class VectorLossKernels implements LossKernels {
     return s;
   }
 
+  /** Stores the losses l at loss[at..] (when loss != null) and returns acc + l, widened to double. */
+  private static DoubleVector accumulate(DoubleVector acc, FloatVector l, float[] loss, int at) {
+    if (loss != null) {
+      l.intoArray(loss, at);
+    }
+    return acc.add(lo(l)).add(hi(l));
+  }
+
   private static DoubleVector lo(FloatVector v) {
     return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
   }
@@ -178,8 +186,7 @@ final class VectorLossKernels implements LossKernels {
     // l = w ((1 - y) x + lw softplus(-x)); sigmoid(x) = x >= 0 ? 1/(1+e) : e/(1+e)
     // grad = gradScale w (lw sigmoid(x) - lw + 1 - y)
     FloatVector one = FloatVector.broadcast(F, 1f);
-    DoubleVector acc0 = DoubleVector.zero(D);
-    DoubleVector acc1 = DoubleVector.zero(D);
+    DoubleVector acc = DoubleVector.zero(D);
     int bound = F.loopBound(len);
     int i = 0;
     for (; i < bound; i += F.length()) {
@@ -194,18 +201,14 @@ final class VectorLossKernels implements LossKernels {
       FloatVector wv = w == null ? one : FloatVector.fromArray(F, w, at);
       FloatVector oneMinusY = one.sub(yv);
       FloatVector l = oneMinusY.mul(xv).add(lw.mul(softplus)).mul(wv);
-      acc0 = acc0.add(lo(l));
-      acc1 = acc1.add(hi(l));
-      if (loss != null) {
-        l.intoArray(loss, at);
-      }
+      acc = accumulate(acc, l, loss, at);
       if (grad != null) {
         FloatVector r = one.div(one.add(e));
         FloatVector sigmoid = r.mul(e).blend(r, xv.compare(VectorOperators.GE, 0f));
         lw.mul(sigmoid).sub(lw).add(oneMinusY).mul(wv).mul(gradScale).intoArray(grad, at);
       }
     }
-    return sumLanes(acc0.add(acc1))
+    return sumLanes(acc)
         + TAIL.bceWithLogits(loss, grad, x, y, w, pw, off + i, len - i, gradScale);
   }
 
@@ -215,8 +218,7 @@ final class VectorLossKernels implements LossKernels {
     // l = -w (y max(log p, -100) + (1 - y) max(log(1 - p), -100))
     // grad = gradScale w (p - y) / max(p (1 - p), 1e-12)
     FloatVector one = FloatVector.broadcast(F, 1f);
-    DoubleVector acc0 = DoubleVector.zero(D);
-    DoubleVector acc1 = DoubleVector.zero(D);
+    DoubleVector acc = DoubleVector.zero(D);
     int bound = F.loopBound(len);
     int i = 0;
     for (; i < bound; i += F.length()) {
@@ -228,16 +230,12 @@ final class VectorLossKernels implements LossKernels {
       FloatVector logP = pv.lanewise(VectorOperators.LOG).max(-100f);
       FloatVector log1mP = oneMinusP.lanewise(VectorOperators.LOG).max(-100f);
       FloatVector l = yv.mul(logP).add(one.sub(yv).mul(log1mP)).mul(wv).neg();
-      acc0 = acc0.add(lo(l));
-      acc1 = acc1.add(hi(l));
-      if (loss != null) {
-        l.intoArray(loss, at);
-      }
+      acc = accumulate(acc, l, loss, at);
       if (grad != null) {
         pv.sub(yv).mul(wv).mul(gradScale).div(pv.mul(oneMinusP).max(1e-12f)).intoArray(grad, at);
       }
     }
-    return sumLanes(acc0.add(acc1))
+    return sumLanes(acc)
         + TAIL.binaryCrossEntropy(loss, grad, p, y, w, off + i, len - i, gradScale);
   }
 
@@ -246,8 +244,7 @@ final class VectorLossKernels implements LossKernels {
       float gradScale) {
     // p = logTarget ? exp(t) : t; log p = logTarget ? t : log(t)
     // l = p (log p - x), 0 where p = 0; grad = -gradScale p
-    DoubleVector acc0 = DoubleVector.zero(D);
-    DoubleVector acc1 = DoubleVector.zero(D);
+    DoubleVector acc = DoubleVector.zero(D);
     float minusScale = -gradScale;
     int bound = F.loopBound(len);
     int i = 0;
@@ -264,16 +261,12 @@ final class VectorLossKernels implements LossKernels {
         pv = tv;
         l = pv.mul(tv.lanewise(VectorOperators.LOG).sub(xv)).blend(0f, tv.compare(VectorOperators.EQ, 0f));
       }
-      acc0 = acc0.add(lo(l));
-      acc1 = acc1.add(hi(l));
-      if (loss != null) {
-        l.intoArray(loss, at);
-      }
+      acc = accumulate(acc, l, loss, at);
       if (grad != null) {
         pv.mul(minusScale).intoArray(grad, at);
       }
     }
-    return sumLanes(acc0.add(acc1))
+    return sumLanes(acc)
         + TAIL.klDiv(loss, grad, x, t, logTarget, off + i, len - i, gradScale);
   }
 }
