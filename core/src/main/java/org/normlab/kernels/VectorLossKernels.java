@@ -7,8 +7,15 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link LossKernels} on the Vector API, with the lanewise EXP and LOG operators (vectorized
- * math library calls on x86). Package-private: loaded only through {@link VectorKernels}. The
+ * {@link LossKernels} on the Vector API.
+ *
+ * <p>Softmax (cross-entropy) uses {@link VectorMath#expNonPositive}, which gives the same bits in
+ * interpreted and compiled code, so training runs are reproducible bit for bit. The elementwise
+ * losses (bce, bce with logits, kl_div) use the lanewise EXP and LOG operators: compiled code calls
+ * the vector math library, while code not yet compiled computes each lane with Math.exp and
+ * Math.log, so their last bit may differ between the first calls of a JVM and later ones.
+ * (VectorMath inlined into those larger loops exceeds the JIT's inlining node budget, and the
+ * boxed vectors that result make them 20x slower.) Package-private: loaded only through {@link VectorKernels}. The
  * scalar math of each loop is the comment above it; row tails use masked vectors so that short
  * rows (10 classes) stay vectorized too.
  */
@@ -35,14 +42,14 @@ final class VectorLossKernels implements LossKernels {
     // e = exp(x[j] - m); s += e; p[j] = e
     FloatVector vs = FloatVector.zero(F);
     for (j = 0; j < bound; j += step) {
-      FloatVector e = FloatVector.fromArray(F, x, xOff + j).sub(m).lanewise(VectorOperators.EXP);
+      FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(F, x, xOff + j).sub(m));
       vs = vs.add(e);
       if (p != null) {
         e.intoArray(p, pOff + j);
       }
     }
     if (j < len) {
-      FloatVector e = FloatVector.fromArray(F, x, xOff + j, tail).sub(m).lanewise(VectorOperators.EXP);
+      FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(F, x, xOff + j, tail).sub(m));
       vs = vs.add(e, tail);
       if (p != null) {
         e.intoArray(p, pOff + j, tail);
@@ -93,7 +100,7 @@ final class VectorLossKernels implements LossKernels {
     int bound = F.loopBound(n);
     int i = 0;
     for (; i < bound; i += F.length()) {
-      FloatVector.fromArray(F, e, eOff + i).lanewise(VectorOperators.EXP).intoArray(e, eOff + i);
+      VectorMath.expNonPositive(FloatVector.fromArray(F, e, eOff + i)).intoArray(e, eOff + i);
     }
     for (; i < n; i++) {
       e[eOff + i] = (float) Math.exp(e[eOff + i]);
