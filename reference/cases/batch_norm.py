@@ -4,6 +4,9 @@ Inputs are float32; every expected value is computed by PyTorch in float64 from 
 inputs (torch.nn.functional.batch_norm forward, autograd backward, and the running-statistics
 update done by F.batch_norm itself on float64 copies of the running buffers), then stored as F64.
 
+Cases with metadata relu=true hold relu(batch_norm(x)) and the gradients through both (normlab's
+fused BN+ReLU); the other cases have no "relu" key.
+
 Momentum "none" is PyTorch's cumulative average: factor 1 / num_batches_tracked after the step's
 increment (torch.nn.modules.batchnorm._BatchNorm.forward).
 """
@@ -35,7 +38,7 @@ MODES = [
 
 
 def make_case(path, shape, training, affine, tracked, momentum, nbt, eps=1e-5, seed=0,
-              x=None, meta_extra=None):
+              x=None, relu=False):
     g = torch.Generator().manual_seed(seed)
     c = shape[1]
     if x is None:
@@ -59,6 +62,8 @@ def make_case(path, shape, training, affine, tracked, momentum, nbt, eps=1e-5, s
     y = F.batch_norm(xd, rmd if tracked else None, rvd if tracked else None,
                      wd if affine else None, bd if affine else None,
                      training=training or not tracked, momentum=factor, eps=eps)
+    if relu:
+        y = torch.relu(y)
     y.backward(dy.double())
 
     meta = {
@@ -70,7 +75,8 @@ def make_case(path, shape, training, affine, tracked, momentum, nbt, eps=1e-5, s
         "num_batches_tracked": nbt,
         "seed": seed,
     }
-    meta.update(meta_extra or {})
+    if relu:
+        meta["relu"] = True
     tensors = {"input": x, "grad_output": dy}
     if affine:
         tensors["weight"] = weight
@@ -136,4 +142,10 @@ def generate(out_dir):
         case(f"{name}_mean100_std1_train", shape, True, True, True, 0.1, 0, seed=seed_, x=x)
     x = torch.randn((4, 5, 8, 8), generator=torch.Generator().manual_seed(134)) + 100.0
     case("nchw_mean100_std1_untracked_eval", (4, 5, 8, 8), False, True, False, 0.1, 0, seed=134, x=x)
+
+    # Fused BN + ReLU (optional metadata "relu": output = relu(batch_norm(x)), gradients through both).
+    case("nchw_relu_train", (3, 4, 5, 6), True, True, True, 0.1, 0, seed=140, relu=True)
+    case("nchw_relu_eval", (3, 4, 5, 6), False, True, True, 0.1, 0, seed=141, relu=True)
+    case("nc_relu_train_noaffine", (16, 9), True, False, True, 0.1, 0, seed=142, relu=True)
+    case("ncdhw_relu_train_untracked", (2, 3, 3, 4, 5), True, True, False, 0.1, 0, seed=143, relu=True)
     return count

@@ -21,6 +21,12 @@ package org.normlab.kernels;
 public interface NormFamilyKernels {
 
   /**
+   * Mean and biased variance of x[off .. off+len) in two passes (the mean, then the squared
+   * deviations from it, so a large mean costs no precision): out[0] = mean, out[1] = variance.
+   */
+  void meanAndVariance(double[] out, float[] x, int off, int len);
+
+  /**
    * y[i] = (x[i] - mean) * rstd * w[i] + b[i] for i in [0, len) (at {@code off}); {@code b} may be
    * null (no bias).
    */

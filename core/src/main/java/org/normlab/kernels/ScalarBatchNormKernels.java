@@ -1,89 +1,100 @@
 package org.normlab.kernels;
 
-/** The plain Java reference implementation of {@link BatchNormKernels}. */
+/** The plain Java reference implementation of {@link BatchNormKernels}; sums in double. */
 public final class ScalarBatchNormKernels implements BatchNormKernels {
   static final ScalarBatchNormKernels INSTANCE = new ScalarBatchNormKernels();
 
   ScalarBatchNormKernels() {}
 
-  // ---- channels-first, one channel -----------------------------------------------------
+  // ---- channels-first rows -------------------------------------------------------------
 
   @Override
-  public void channelMeanVar(double[] mean, double[] var, float[] x, int off, int n, int c, int s,
-      int ch) {
-    double shift = x[off + ch * s];
+  public void rowShiftedSums(double[] sum1, double[] sum2, float[] x, int off, int r0, int r1,
+      int c, int s, float[] shift) {
+    for (int r = r0; r < r1; r++) {
+      int ch = r % c;
+      shiftedSumsRow(sum1, sum2, ch, x, off + r * s, s, shift[ch]);
+    }
+  }
+
+  /** sum1[ch] += sum(x - shift), sum2[ch] += sum((x - shift)^2) over len values from base. */
+  static void shiftedSumsRow(double[] sum1, double[] sum2, int ch, float[] x, int base, int len,
+      double shift) {
     double s1 = 0;
     double s2 = 0;
-    for (int i = 0; i < n; i++) {
-      int base = off + (i * c + ch) * s;
-      for (int p = 0; p < s; p++) {
-        double d = x[base + p] - shift;
-        s1 += d;
-        s2 += d * d;
-      }
+    for (int p = base; p < base + len; p++) {
+      double d = x[p] - shift;
+      s1 += d;
+      s2 += d * d;
     }
-    double count = (double) n * s;
-    BatchNormKernels.meanVarFromShiftedSums(mean, var, ch, shift, s1, s2, count);
+    sum1[ch] += s1;
+    sum2[ch] += s2;
   }
 
   @Override
-  public void channelAffine(float[] y, float[] x, int off, int n, int c, int s, int ch,
-      float m, float a, float b, boolean relu) {
-    for (int i = 0; i < n; i++) {
-      int base = off + (i * c + ch) * s;
-      affineRow(y, x, base, s, m, a, b, relu);
+  public void rowAffine(float[] y, float[] x, int off, int r0, int r1, int c, int s,
+      float[] m, float[] a, float[] b, boolean relu) {
+    for (int r = r0; r < r1; r++) {
+      int ch = r % c;
+      affineRow(y, x, off + r * s, s, m[ch], a[ch], b[ch], relu);
     }
   }
 
-  /** y[base + p] = (x[base + p] - m)*a + b over s values, clamped at 0 when relu. */
-  static void affineRow(float[] y, float[] x, int base, int s, float m, float a, float b,
+  /** y = (x - m)*a + b over len values from base, clamped at 0 when relu. */
+  static void affineRow(float[] y, float[] x, int base, int len, float m, float a, float b,
       boolean relu) {
-    for (int p = base; p < base + s; p++) {
+    for (int p = base; p < base + len; p++) {
       float v = Math.fma(x[p] - m, a, b);
       y[p] = relu ? Math.max(v, 0f) : v;
     }
   }
 
   @Override
-  public void channelGradSums(double[] sumDy, double[] sumDyXmu, float[] dy, float[] x,
-      float[] reluOut, int off, int n, int c, int s, int ch, double mean) {
+  public void rowGradSums(double[] sumDy, double[] sumDyXm, float[] dy, float[] x,
+      float[] reluOut, int off, int r0, int r1, int c, int s, float[] m) {
+    for (int r = r0; r < r1; r++) {
+      int ch = r % c;
+      gradSumsRow(sumDy, sumDyXm, ch, dy, x, reluOut, off + r * s, s, m[ch]);
+    }
+  }
+
+  /** sumDy[ch] += sum(g), sumDyXm[ch] += sum(g*(x - m)) over len values from base. */
+  static void gradSumsRow(double[] sumDy, double[] sumDyXm, int ch, float[] dy, float[] x,
+      float[] reluOut, int base, int len, double m) {
     double g1 = 0;
     double g2 = 0;
-    for (int i = 0; i < n; i++) {
-      int base = off + (i * c + ch) * s;
-      for (int p = base; p < base + s; p++) {
-        double g = reluOut == null || reluOut[p] > 0f ? dy[p] : 0.0;
-        g1 += g;
-        g2 += g * (x[p] - mean);
-      }
+    for (int p = base; p < base + len; p++) {
+      double g = reluOut == null || reluOut[p] > 0f ? dy[p] : 0.0;
+      g1 += g;
+      g2 += g * (x[p] - m);
     }
-    sumDy[ch] = g1;
-    sumDyXmu[ch] = g2;
+    sumDy[ch] += g1;
+    sumDyXm[ch] += g2;
   }
 
   @Override
-  public void channelGradInput(float[] dx, float[] dy, float[] x, float[] reluOut,
-      int off, int n, int c, int s, int ch, float m, float k1, float k2, float k3) {
-    for (int i = 0; i < n; i++) {
-      int base = off + (i * c + ch) * s;
-      gradInputRow(dx, dy, x, reluOut, base, s, m, k1, k2, k3);
+  public void rowGradInput(float[] dx, float[] dy, float[] x, float[] reluOut, int off, int r0,
+      int r1, int c, int s, float[] m, float[] k1, float[] k2, float[] k3) {
+    for (int r = r0; r < r1; r++) {
+      int ch = r % c;
+      gradInputRow(dx, dy, x, reluOut, off + r * s, s, m[ch], k1[ch], k2[ch], k3[ch]);
     }
   }
 
-  /** dx = k1*g + k2*(x - m) + k3 over s values starting at base. */
-  static void gradInputRow(float[] dx, float[] dy, float[] x, float[] reluOut, int base, int s,
+  /** dx = k1*g + k2*(x - m) + k3 over len values from base. */
+  static void gradInputRow(float[] dx, float[] dy, float[] x, float[] reluOut, int base, int len,
       float m, float k1, float k2, float k3) {
-    for (int p = base; p < base + s; p++) {
+    for (int p = base; p < base + len; p++) {
       float g = reluOut == null || reluOut[p] > 0f ? dy[p] : 0f;
       dx[p] = Math.fma(k1, g, Math.fma(k2, x[p] - m, k3));
     }
   }
 
-  // ---- channels-last, a range of positions --------------------------------------------
+  // ---- channels-last positions ---------------------------------------------------------
 
   @Override
   public void shiftedSums(double[] sum1, double[] sum2, float[] x, int off, int p0, int p1, int c,
-      double[] shift) {
+      float[] shift) {
     for (int pos = p0; pos < p1; pos++) {
       shiftedSumsChannels(sum1, sum2, x, off + pos * c, 0, c, shift);
     }
@@ -91,9 +102,9 @@ public final class ScalarBatchNormKernels implements BatchNormKernels {
 
   /** One position's channels [ch0, c) of {@link #shiftedSums}. */
   static void shiftedSumsChannels(double[] sum1, double[] sum2, float[] x, int base, int ch0, int c,
-      double[] shift) {
+      float[] shift) {
     for (int ch = ch0; ch < c; ch++) {
-      double d = x[base + ch] - shift[ch];
+      double d = x[base + ch] - (double) shift[ch];
       sum1[ch] += d;
       sum2[ch] += d * d;
     }
@@ -117,21 +128,21 @@ public final class ScalarBatchNormKernels implements BatchNormKernels {
   }
 
   @Override
-  public void gradSums(double[] sumDy, double[] sumDyXmu, float[] dy, float[] x, float[] reluOut,
-      int off, int p0, int p1, int c, double[] mean) {
+  public void gradSums(double[] sumDy, double[] sumDyXm, float[] dy, float[] x, float[] reluOut,
+      int off, int p0, int p1, int c, float[] m) {
     for (int pos = p0; pos < p1; pos++) {
-      gradSumsChannels(sumDy, sumDyXmu, dy, x, reluOut, off + pos * c, 0, c, mean);
+      gradSumsChannels(sumDy, sumDyXm, dy, x, reluOut, off + pos * c, 0, c, m);
     }
   }
 
   /** One position's channels [ch0, c) of {@link #gradSums}. */
-  static void gradSumsChannels(double[] sumDy, double[] sumDyXmu, float[] dy, float[] x,
-      float[] reluOut, int base, int ch0, int c, double[] mean) {
+  static void gradSumsChannels(double[] sumDy, double[] sumDyXm, float[] dy, float[] x,
+      float[] reluOut, int base, int ch0, int c, float[] m) {
     for (int ch = ch0; ch < c; ch++) {
       int i = base + ch;
       double g = reluOut == null || reluOut[i] > 0f ? dy[i] : 0.0;
       sumDy[ch] += g;
-      sumDyXmu[ch] += g * (x[i] - mean[ch]);
+      sumDyXm[ch] += g * (x[i] - (double) m[ch]);
     }
   }
 

@@ -7,6 +7,22 @@ public final class ScalarNormFamilyKernels implements NormFamilyKernels {
   ScalarNormFamilyKernels() {}
 
   @Override
+  public void meanAndVariance(double[] out, float[] x, int off, int len) {
+    double sum = 0;
+    for (int i = off; i < off + len; i++) {
+      sum += x[i];
+    }
+    double mean = sum / len;
+    double sq = 0;
+    for (int i = off; i < off + len; i++) {
+      double d = x[i] - mean;
+      sq += d * d;
+    }
+    out[0] = mean;
+    out[1] = sq / len;
+  }
+
+  @Override
   public void normalizeAffine(float[] y, float[] x, int off, int len, float mean, float rstd,
       float[] w, float[] b) {
     for (int i = 0; i < len; i++) {

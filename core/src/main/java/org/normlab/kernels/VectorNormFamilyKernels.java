@@ -26,6 +26,62 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
     return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 1);
   }
 
+  /**
+   * Sums are blocked: each lane adds BLOCK products in float, then the block's partial sums are
+   * widened into double accumulators; so each float sum has at most BLOCK terms (relative error
+   * about BLOCK * 2^-24 of one block) and the conversions cost 1/BLOCK of the loop.
+   */
+  private static final int BLOCK = 8;
+
+  private static DoubleVector widenAdd(DoubleVector acc, FloatVector part) {
+    return acc.add(lo(part)).add(hi(part));
+  }
+
+  @Override
+  public void meanAndVariance(double[] out, float[] x, int off, int len) {
+    int bound = F.loopBound(len);
+    // pass 1: sum += x[i]
+    DoubleVector acc = DoubleVector.zero(D);
+    int i = 0;
+    while (i < bound) {
+      FloatVector part = FloatVector.zero(F);
+      for (int b = 0; b < BLOCK && i < bound; b++, i += FL) {
+        part = part.add(FloatVector.fromArray(F, x, off + i));
+      }
+      acc = widenAdd(acc, part);
+    }
+    double vectorSum = acc.reduceLanes(VectorOperators.ADD);
+    double sum = vectorSum;
+    for (int t = i; t < len; t++) {
+      sum += x[off + t];
+    }
+    double mean = sum / len;
+    // pass 2: d = x[i] - mean; sq += d * d
+    FloatVector vm = FloatVector.broadcast(F, (float) mean);
+    acc = DoubleVector.zero(D);
+    i = 0;
+    while (i < bound) {
+      FloatVector part = FloatVector.zero(F);
+      for (int b = 0; b < BLOCK && i < bound; b++, i += FL) {
+        FloatVector d = FloatVector.fromArray(F, x, off + i).sub(vm);
+        part = d.fma(d, part);
+      }
+      acc = widenAdd(acc, part);
+    }
+    // The vector part used m' = (float) mean; with e = m' - mean and x - mean = (x - m') + e:
+    // sum (x - mean)^2 = sum (x - m')^2 + 2 e (vectorSum - bound m') + bound e^2.
+    double mf = (float) mean;
+    double e = mf - mean;
+    double sq = acc.reduceLanes(VectorOperators.ADD) + 2 * e * (vectorSum - bound * mf)
+        + bound * e * e;
+    for (int t = i; t < len; t++) {
+      double d = x[off + t] - mean;
+      sq += d * d;
+    }
+    out[0] = mean;
+    out[1] = Math.max(0, sq / len);
+  }
+
   @Override
   public void normalizeAffine(float[] y, float[] x, int off, int len, float mean, float rstd,
       float[] w, float[] b) {
@@ -55,27 +111,29 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
   @Override
   public void layerNormBackward(float[] dx, float[] dw, float[] db, float[] dy, float[] x, int off,
       int len, float[] w, float mean, float rstd) {
-    FloatVector vm = FloatVector.broadcast(F, mean);
     FloatVector vr = FloatVector.broadcast(F, rstd);
+    // xhat = (x - mean) * rstd as one fma: x * rstd + (-mean * rstd)
+    FloatVector vShift = FloatVector.broadcast(F, -mean * rstd);
     int bound = F.loopBound(len);
     // pass 1: sumDxhat += dy[i] * w[i]; sumDxhatXhat += dy[i] * w[i] * (x[i] - mean) * rstd
-    DoubleVector s1a = DoubleVector.zero(D);
-    DoubleVector s1b = DoubleVector.zero(D);
-    DoubleVector s2a = DoubleVector.zero(D);
-    DoubleVector s2b = DoubleVector.zero(D);
+    // (float partial sums over blocks of BLOCK vectors, widened into double per block)
+    DoubleVector s1 = DoubleVector.zero(D);
+    DoubleVector s2 = DoubleVector.zero(D);
     int i = 0;
-    for (; i < bound; i += FL) {
-      FloatVector xhat = FloatVector.fromArray(F, x, off + i).sub(vm).mul(vr);
-      FloatVector dxhat = FloatVector.fromArray(F, dy, off + i).mul(FloatVector.fromArray(F, w, i));
-      DoubleVector dl = lo(dxhat);
-      DoubleVector dh = hi(dxhat);
-      s1a = s1a.add(dl);
-      s1b = s1b.add(dh);
-      s2a = dl.fma(lo(xhat), s2a);
-      s2b = dh.fma(hi(xhat), s2b);
+    while (i < bound) {
+      FloatVector p1 = FloatVector.zero(F);
+      FloatVector p2 = FloatVector.zero(F);
+      for (int blk = 0; blk < BLOCK && i < bound; blk++, i += FL) {
+        FloatVector xhat = FloatVector.fromArray(F, x, off + i).fma(vr, vShift);
+        FloatVector dxhat = FloatVector.fromArray(F, dy, off + i).mul(FloatVector.fromArray(F, w, i));
+        p1 = p1.add(dxhat);
+        p2 = dxhat.fma(xhat, p2);
+      }
+      s1 = widenAdd(s1, p1);
+      s2 = widenAdd(s2, p2);
     }
-    double sumDxhat = s1a.add(s1b).reduceLanes(VectorOperators.ADD);
-    double sumDxhatXhat = s2a.add(s2b).reduceLanes(VectorOperators.ADD);
+    double sumDxhat = s1.reduceLanes(VectorOperators.ADD);
+    double sumDxhatXhat = s2.reduceLanes(VectorOperators.ADD);
     for (int t = i; t < len; t++) {
       float xhat = (x[off + t] - mean) * rstd;
       float dxhat = dy[off + t] * w[t];
@@ -84,16 +142,17 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
     }
     float m1 = (float) (sumDxhat / len);
     float m2 = (float) (sumDxhatXhat / len);
-    // pass 2: dw[i] += dy * xhat; db[i] += dy; dx[i] = rstd * (dy * w[i] - m1 - xhat * m2)
-    FloatVector vm1 = FloatVector.broadcast(F, m1);
-    FloatVector vm2 = FloatVector.broadcast(F, m2);
+    // pass 2: dw[i] += dy * xhat; db[i] += dy; dx[i] = rstd * (dy * w[i] - m1 - xhat * m2),
+    // the last as (dy * w) * rstd + (xhat * (-m2 * rstd) + (-m1 * rstd))
+    FloatVector vc1 = FloatVector.broadcast(F, -m1 * rstd);
+    FloatVector vc2 = FloatVector.broadcast(F, -m2 * rstd);
     i = 0;
     for (; i < bound; i += FL) {
       FloatVector g = FloatVector.fromArray(F, dy, off + i);
-      FloatVector xhat = FloatVector.fromArray(F, x, off + i).sub(vm).mul(vr);
+      FloatVector xhat = FloatVector.fromArray(F, x, off + i).fma(vr, vShift);
       g.fma(xhat, FloatVector.fromArray(F, dw, i)).intoArray(dw, i);
       g.add(FloatVector.fromArray(F, db, i)).intoArray(db, i);
-      g.mul(FloatVector.fromArray(F, w, i)).sub(vm1).sub(xhat.mul(vm2)).mul(vr).intoArray(dx, off + i);
+      g.mul(FloatVector.fromArray(F, w, i)).fma(vr, xhat.fma(vc2, vc1)).intoArray(dx, off + i);
     }
     for (; i < len; i++) {
       float g = dy[off + i];
@@ -109,16 +168,18 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       float[] g, float rstd) {
     int bound = F.loopBound(len);
     // pass 1: dot += dy[i] * g[i] * x[i]
-    DoubleVector acc0 = DoubleVector.zero(D);
-    DoubleVector acc1 = DoubleVector.zero(D);
+    // (float partial sums over blocks of BLOCK vectors, widened into double per block)
+    DoubleVector acc = DoubleVector.zero(D);
     int i = 0;
-    for (; i < bound; i += FL) {
-      FloatVector dyg = FloatVector.fromArray(F, dy, off + i).mul(FloatVector.fromArray(F, g, i));
-      FloatVector vx = FloatVector.fromArray(F, x, off + i);
-      acc0 = lo(dyg).fma(lo(vx), acc0);
-      acc1 = hi(dyg).fma(hi(vx), acc1);
+    while (i < bound) {
+      FloatVector part = FloatVector.zero(F);
+      for (int blk = 0; blk < BLOCK && i < bound; blk++, i += FL) {
+        FloatVector dyg = FloatVector.fromArray(F, dy, off + i).mul(FloatVector.fromArray(F, g, i));
+        part = dyg.fma(FloatVector.fromArray(F, x, off + i), part);
+      }
+      acc = widenAdd(acc, part);
     }
-    double dot = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    double dot = acc.reduceLanes(VectorOperators.ADD);
     for (int t = i; t < len; t++) {
       dot += (double) dy[off + t] * g[t] * x[off + t];
     }

@@ -4,7 +4,7 @@ import org.normlab.kernels.Parallel;
 
 /**
  * Deterministic accumulation of weight gradients over rows processed in parallel: rows are cut into
- * a fixed number of chunks that depends only on the row count (never on the thread count), each
+ * chunks whose size depends only on the row count and width (never on the thread count), each
  * chunk accumulates into its own buffers, and the buffers are added into the gradient in chunk
  * order, in double. So results are bitwise identical for any thread count.
  */
@@ -25,8 +25,8 @@ final class GradientChunks {
    * arrays of {@code width}, then adds the partials into {@code grads[b]} (skipping null grads).
    */
   static void run(int rows, int width, float[][] grads, ChunkBody body) {
-    int chunks = Math.min(rows, MAX_CHUNKS);
-    int rowsPerChunk = (rows + chunks - 1) / chunks;
+    // At most MAX_CHUNKS chunks, each with enough work to be worth a thread.
+    int rowsPerChunk = Math.max((rows + MAX_CHUNKS - 1) / MAX_CHUNKS, NormShapes.grain(width));
     int count = (rows + rowsPerChunk - 1) / rowsPerChunk;
     float[][][] partials = new float[count][grads.length][width];
     Parallel.forEachPiece(count, (p, unused) -> {

@@ -85,9 +85,18 @@ public final class GroupNorm {
     }
   }
 
-  /** Normalizes each sample's groups; saves mean and rstd per (sample, group) for backward. */
+  /** {@link #forward(Tensor, Tensor)} into a new tensor. */
   public Tensor forward(Tensor x) {
+    return forward(x, x.zerosLike());
+  }
+
+  /**
+   * Normalizes each sample's groups; saves mean and rstd per (sample, group) for backward. Writes
+   * into {@code out} (x's shape and layout, not x itself) and returns it.
+   */
+  public Tensor forward(Tensor x, Tensor out) {
     requireInput("GroupNorm", x, channels);
+    NormShapes.requireOut("out", out, x);
     int count = x.batch() * groups;
     double[] mu = new double[count];
     double[] var = new double[count];
@@ -95,7 +104,7 @@ public final class GroupNorm {
     float[] m = new float[count];
     float[] r = new float[count];
     GroupStats.meanAndRstd(mu, var, eps, m, r);
-    Tensor y = x.zerosLike();
+    Tensor y = out;
     GroupStats.apply(x, groups, m, r, params.w(), params.b(), y);
     this.input = x;
     this.mean = m;
@@ -103,10 +112,18 @@ public final class GroupNorm {
     return y;
   }
 
-  /** Returns dx and adds into {@link #weightGrad()} and {@link #biasGrad()}. */
+  /** {@link #backward(Tensor, Tensor)} into a new tensor. */
   public Tensor backward(Tensor dy) {
+    return backward(dy, dy.zerosLike());
+  }
+
+  /**
+   * Returns dx and adds into {@link #weightGrad()} and {@link #biasGrad()}. Writes dx into {@code
+   * dx} (x's shape and layout, not x itself).
+   */
+  public Tensor backward(Tensor dy, Tensor dx) {
     NormShapes.requireBackward("GroupNorm", input, dy);
-    Tensor dx = input.zerosLike();
+    NormShapes.requireOut("dx", dx, input);
     GroupStats.backward(input, dy, groups, mean, rstd, params.w(), false, dx, params.dw(),
         params.db());
     return dx;

@@ -36,19 +36,19 @@ final class GroupStats {
     int count = cg * s;
     float[] xd = x.data();
     KernelSupport k = Kernels.get();
+    NormFamilyKernels nf = k.normFamily();
     if (!x.layout().isChannelsLast()) {
-      Parallel.forRange(0, n * groups, 1, (from, to) -> {
+      Parallel.forRange(0, n * groups, NormShapes.grain(count), (from, to) -> {
+        double[] moments = new double[2];
         for (int ng = from; ng < to; ng++) {
-          int off = ng * count;
-          double mu = k.sum(xd, off, count) / count;
-          mean[ng] = mu;
-          var[ng] = k.sumOfSquaredDeviations(xd, off, count, mu) / count;
+          nf.meanAndVariance(moments, xd, ng * count, count);
+          mean[ng] = moments[0];
+          var[ng] = moments[1];
         }
       });
       return;
     }
-    NormFamilyKernels nf = k.normFamily();
-    Parallel.forRange(0, n, 1, (from, to) -> {
+    Parallel.forRange(0, n, NormShapes.grain((long) s * c), (from, to) -> {
       double[] sums = new double[c];
       double[] channelMean = new double[c];
       for (int i = from; i < to; i++) {
@@ -96,7 +96,7 @@ final class GroupStats {
     float[] yd = y.data();
     KernelSupport k = Kernels.get();
     if (!x.layout().isChannelsLast()) {
-      Parallel.forRange(0, n * c, Math.max(1, 4096 / s), (from, to) -> {
+      Parallel.forRange(0, n * c, NormShapes.grain(s), (from, to) -> {
         for (int nc = from; nc < to; nc++) {
           int ch = nc % c;
           int ng = (nc / c) * groups + ch / cg;
@@ -108,7 +108,7 @@ final class GroupStats {
       return;
     }
     NormFamilyKernels nf = k.normFamily();
-    Parallel.forRange(0, n, 1, (from, to) -> {
+    Parallel.forRange(0, n, NormShapes.grain((long) s * c), (from, to) -> {
       float[] scale = new float[c];
       float[] shift = new float[c];
       for (int i = from; i < to; i++) {
@@ -141,7 +141,7 @@ final class GroupStats {
     KernelSupport k = Kernels.get();
     NormFamilyKernels nf = k.normFamily();
     boolean last = x.layout().isChannelsLast();
-    Parallel.forRange(0, n, 1, (from, to) -> {
+    Parallel.forRange(0, n, NormShapes.grain((long) s * c), (from, to) -> {
       float[] a = new float[c];
       float[] bb = new float[c];
       float[] kk = new float[c];

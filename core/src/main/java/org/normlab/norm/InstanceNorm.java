@@ -105,8 +105,15 @@ public final class InstanceNorm {
     return training;
   }
 
+  /** {@link #forward(Tensor, Tensor)} into a new tensor. */
   public Tensor forward(Tensor x) {
+    return forward(x, x.zerosLike());
+  }
+
+  /** Writes into {@code out} (x's shape and layout, not x itself) and returns it. */
+  public Tensor forward(Tensor x, Tensor out) {
     GroupNorm.requireInput("InstanceNorm", x, channels);
+    NormShapes.requireOut("out", out, x);
     int n = x.batch();
     int count = n * channels;
     float[] m = new float[count];
@@ -132,7 +139,7 @@ public final class InstanceNorm {
         updateRunning(mu, var, n, s);
       }
     }
-    Tensor y = x.zerosLike();
+    Tensor y = out;
     GroupStats.apply(x, channels, m, r, params.w(), params.b(), y);
     this.input = x;
     this.mean = m;
@@ -157,10 +164,18 @@ public final class InstanceNorm {
     }
   }
 
-  /** Returns dx and adds into {@link #weightGrad()} and {@link #biasGrad()}. */
+  /** {@link #backward(Tensor, Tensor)} into a new tensor. */
   public Tensor backward(Tensor dy) {
+    return backward(dy, dy.zerosLike());
+  }
+
+  /**
+   * Returns dx and adds into {@link #weightGrad()} and {@link #biasGrad()}. Writes dx into {@code
+   * dx} (x's shape and layout, not x itself).
+   */
+  public Tensor backward(Tensor dy, Tensor dx) {
     NormShapes.requireBackward("InstanceNorm", input, dy);
-    Tensor dx = input.zerosLike();
+    NormShapes.requireOut("dx", dx, input);
     GroupStats.backward(input, dy, channels, mean, rstd, params.w(), fixedStats, dx,
         params.dw(), params.db());
     return dx;

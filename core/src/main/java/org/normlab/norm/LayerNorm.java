@@ -1,7 +1,6 @@
 package org.normlab.norm;
 
 import java.util.Arrays;
-import org.normlab.kernels.KernelSupport;
 import org.normlab.kernels.Kernels;
 import org.normlab.kernels.NormFamilyKernels;
 import org.normlab.kernels.Parallel;
@@ -87,27 +86,35 @@ public final class LayerNorm {
     }
   }
 
-  /** Normalizes every row of the last dims; saves mean and rstd per row for backward. */
+  /** {@link #forward(Tensor, Tensor)} into a new tensor. */
   public Tensor forward(Tensor x) {
+    return forward(x, x.zerosLike());
+  }
+
+  /**
+   * Normalizes every row of the last dims; saves mean and rstd per row for backward. Writes into
+   * {@code out} (x's shape and layout, not x itself) and returns it.
+   */
+  public Tensor forward(Tensor x, Tensor out) {
     NormShapes.requireTrailingDims("LayerNorm", x, normalizedShape);
+    NormShapes.requireOut("out", out, x);
     int d = features;
     int rows = x.size() / d;
     float[] xd = x.data();
-    Tensor y = x.zerosLike();
+    Tensor y = out;
     float[] yd = y.data();
     float[] m = new float[rows];
     float[] r = new float[rows];
     float[] w = weightOrOnes;
     float[] b = params.b();
-    KernelSupport k = Kernels.get();
-    NormFamilyKernels nf = k.normFamily();
-    Parallel.forRange(0, rows, Math.max(1, 16384 / d), (from, to) -> {
+    NormFamilyKernels nf = Kernels.get().normFamily();
+    Parallel.forRange(0, rows, NormShapes.grain(d), (from, to) -> {
+      double[] moments = new double[2];
       for (int row = from; row < to; row++) {
         int off = row * d;
-        double mu = k.sum(xd, off, d) / d;
-        double var = k.sumOfSquaredDeviations(xd, off, d, mu) / d;
-        m[row] = (float) mu;
-        r[row] = (float) (1.0 / Math.sqrt(var + eps));
+        nf.meanAndVariance(moments, xd, off, d);
+        m[row] = (float) moments[0];
+        r[row] = (float) (1.0 / Math.sqrt(moments[1] + eps));
         nf.normalizeAffine(yd, xd, off, d, m[row], r[row], w, b);
       }
     });
@@ -117,14 +124,22 @@ public final class LayerNorm {
     return y;
   }
 
-  /** Returns dx and adds into {@link #weightGrad()} and {@link #biasGrad()} (see the class formulas). */
+  /** {@link #backward(Tensor, Tensor)} into a new tensor. */
   public Tensor backward(Tensor dy) {
+    return backward(dy, dy.zerosLike());
+  }
+
+  /**
+   * Returns dx and adds into {@link #weightGrad()} and {@link #biasGrad()} (see the class
+   * formulas). Writes dx into {@code dx} (x's shape and layout, not x itself).
+   */
+  public Tensor backward(Tensor dy, Tensor dx) {
     NormShapes.requireBackward("LayerNorm", input, dy);
     int d = features;
     int rows = mean.length;
     float[] xd = input.data();
     float[] dyd = dy.data();
-    Tensor dx = input.zerosLike();
+    NormShapes.requireOut("dx", dx, input);
     float[] dxd = dx.data();
     float[] w = weightOrOnes;
     NormFamilyKernels nf = Kernels.get().normFamily();

@@ -136,8 +136,15 @@ public final class LpNorm {
     return training;
   }
 
+  /** {@link #forward(Tensor, Tensor)} into a new tensor. */
   public Tensor forward(Tensor x) {
+    return forward(x, x.zerosLike());
+  }
+
+  /** Writes into {@code out} (x's shape and layout, not x itself) and returns it. */
+  public Tensor forward(Tensor x, Tensor out) {
     GroupNorm.requireInput("LpNorm", x, channels);
+    NormShapes.requireOut("out", out, x);
     int n = x.batch();
     int s = x.spatialSize();
     Index ix = new Index(channels, s, x.layout().isChannelsLast());
@@ -157,7 +164,7 @@ public final class LpNorm {
             + " got input " + x.layout() + " " + x.shape() + " (use evaluation mode with running"
             + " statistics, or GroupNorm, for batch size 1)");
       }
-      Parallel.forRange(0, channels, 1, (from, to) -> {
+      Parallel.forRange(0, channels, NormShapes.grain((long) n * s), (from, to) -> {
         for (int ch = from; ch < to; ch++) {
           batchStats(xd, ix, n, ch, mu, sc);
         }
@@ -166,11 +173,11 @@ public final class LpNorm {
         updateRunning(mu, sc);
       }
     }
-    Tensor y = x.zerosLike();
+    Tensor y = out;
     float[] yd = y.data();
     float[] w = params.w();
     float[] b = params.b();
-    Parallel.forRange(0, channels, 1, (from, to) -> {
+    Parallel.forRange(0, channels, NormShapes.grain((long) n * s), (from, to) -> {
       for (int ch = from; ch < to; ch++) {
         float a = (float) ((w == null ? 1 : w[ch]) / sc[ch]);
         float shift = (float) ((b == null ? 0 : b[ch]) - mu[ch] * a);
@@ -222,21 +229,29 @@ public final class LpNorm {
     }
   }
 
-  /** Returns dx and adds into {@link #weightGrad()} and {@link #biasGrad()} (see the class formulas). */
+  /** {@link #backward(Tensor, Tensor)} into a new tensor. */
   public Tensor backward(Tensor dy) {
+    return backward(dy, dy.zerosLike());
+  }
+
+  /**
+   * Returns dx and adds into {@link #weightGrad()} and {@link #biasGrad()} (see the class
+   * formulas). Writes dx into {@code dx} (x's shape and layout, not x itself).
+   */
+  public Tensor backward(Tensor dy, Tensor dx) {
     NormShapes.requireBackward("LpNorm", input, dy);
     int n = input.batch();
     int s = input.spatialSize();
     Index ix = new Index(channels, s, input.layout().isChannelsLast());
     float[] xd = input.data();
     float[] dyd = dy.data();
-    Tensor dx = input.zerosLike();
+    NormShapes.requireOut("dx", dx, input);
     float[] dxd = dx.data();
     float[] w = params.w();
     float[] dw = params.dw();
     float[] db = params.db();
     double m = (double) n * s;
-    Parallel.forRange(0, channels, 1, (from, to) -> {
+    Parallel.forRange(0, channels, NormShapes.grain((long) n * s), (from, to) -> {
       for (int ch = from; ch < to; ch++) {
         double wc = w == null ? 1 : w[ch];
         double mu = mean[ch];

@@ -57,6 +57,24 @@ final class NormShapes {
     }
   }
 
+  /** About this many values per parallel piece: enough work to pay for handing it to a thread. */
+  static final int VALUES_PER_PIECE = 16384;
+
+  /** A parallel grain (items per piece) for items of {@code valuesPerItem} values each. */
+  static int grain(long valuesPerItem) {
+    return (int) Math.max(1, VALUES_PER_PIECE / Math.max(1, valuesPerItem));
+  }
+
+  /** Throws unless {@code out} (an output buffer) has x's shape and layout and is not x itself. */
+  static Tensor requireOut(String name, Tensor out, Tensor x) {
+    out.requireSameShape(name, x);
+    if (out.data() == x.data()) {
+      throw new IllegalArgumentException(name + ": expected a tensor other than the input"
+          + " (backward needs x)");
+    }
+    return out;
+  }
+
   /** Throws unless forward ran, and dy has the input's shape and layout. */
   static void requireBackward(String layer, Tensor input, Tensor dy) {
     if (input == null) {

@@ -73,19 +73,28 @@ public final class RmsNorm {
     }
   }
 
-  /** Normalizes each row by its root mean square; saves r per row for backward. */
+  /** {@link #forward(Tensor, Tensor)} into a new tensor. */
   public Tensor forward(Tensor x) {
+    return forward(x, x.zerosLike());
+  }
+
+  /**
+   * Normalizes each row by its root mean square; saves r per row for backward. Writes into {@code
+   * out} (x's shape and layout, not x itself) and returns it.
+   */
+  public Tensor forward(Tensor x, Tensor out) {
     NormShapes.requireTrailingDims("RmsNorm", x, normalizedShape);
+    NormShapes.requireOut("out", out, x);
     int d = features;
     int rows = x.size() / d;
     float[] xd = x.data();
-    Tensor y = x.zerosLike();
+    Tensor y = out;
     float[] yd = y.data();
     float[] r = new float[rows];
     float[] w = weightOrOnes;
     KernelSupport k = Kernels.get();
     NormFamilyKernels nf = k.normFamily();
-    Parallel.forRange(0, rows, Math.max(1, 16384 / d), (from, to) -> {
+    Parallel.forRange(0, rows, NormShapes.grain(d), (from, to) -> {
       for (int row = from; row < to; row++) {
         int off = row * d;
         r[row] = (float) (1.0 / Math.sqrt(k.sumOfSquares(xd, off, d) / d + eps));
@@ -97,13 +106,21 @@ public final class RmsNorm {
     return y;
   }
 
-  /** Returns dx and adds into {@link #weightGrad()} (see the class formulas). */
+  /** {@link #backward(Tensor, Tensor)} into a new tensor. */
   public Tensor backward(Tensor dy) {
+    return backward(dy, dy.zerosLike());
+  }
+
+  /**
+   * Returns dx and adds into {@link #weightGrad()} (see the class formulas). Writes dx into {@code
+   * dx} (x's shape and layout, not x itself).
+   */
+  public Tensor backward(Tensor dy, Tensor dx) {
     NormShapes.requireBackward("RmsNorm", input, dy);
     int d = features;
     float[] xd = input.data();
     float[] dyd = dy.data();
-    Tensor dx = input.zerosLike();
+    NormShapes.requireOut("dx", dx, input);
     float[] dxd = dx.data();
     float[] w = weightOrOnes;
     NormFamilyKernels nf = Kernels.get().normFamily();

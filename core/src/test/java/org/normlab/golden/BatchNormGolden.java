@@ -12,7 +12,8 @@ import org.normlab.tensor.Tensor;
  * Checks one {@code batch_norm} golden case (PyTorch 1.13, float64 expected values from float32
  * inputs; see reference/cases/batch_norm.py): output, grad_input, grad_weight/grad_bias and the
  * updated running statistics, with the channels-first layout and with the same case permuted to
- * channels-last, on the scalar and on the vector kernels.
+ * channels-last, on the scalar and on the vector kernels. Cases with metadata {@code relu=true}
+ * check the fused BN+ReLU (PyTorch: relu(batch_norm(x))).
  */
 final class BatchNormGolden {
   private BatchNormGolden() {}
@@ -37,7 +38,7 @@ final class BatchNormGolden {
     String momentum = c.meta("momentum");
     BatchNorm.Builder builder = BatchNorm.builder(c.shape("input")[1])
         .optEps(c.metaDouble("eps")).optAffine(affine).optTrackRunningStats(tracked)
-        .optKernels(kernels);
+        .optFusedRelu(Boolean.parseBoolean(c.meta("relu", "false"))).optKernels(kernels);
     if (momentum.equals("none")) {
       builder.optCumulativeMomentum();
     } else {

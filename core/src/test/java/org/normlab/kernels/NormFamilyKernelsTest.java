@@ -58,6 +58,15 @@ class NormFamilyKernelsTest {
       vector().normalizeAffine(yv, x, OFF, len, 0.3f, 1.7f, w, bias);
       close(ys, yv, "normalizeAffine " + len);
     }
+    for (float mean : new float[] {0.5f, 1000f}) {
+      // A large mean: the vector kernel's float passes must still give the variance of x.
+      float[] xm = random(13, len + OFF, mean);
+      double[] ms = new double[2];
+      double[] mv = new double[2];
+      scalar().meanAndVariance(ms, xm, OFF, len);
+      vector().meanAndVariance(mv, xm, OFF, len);
+      close(ms, mv, "meanAndVariance (mean " + mean + ") " + len);
+    }
     float[][] s = {new float[len + OFF], random(5, len, 0f), random(6, len, 0f)};
     float[][] v = {new float[len + OFF], s[1].clone(), s[2].clone()};
     scalar().layerNormBackward(s[0], s[1], s[2], dy, x, OFF, len, w, 0.4f, 1.3f);

@@ -106,14 +106,32 @@ class NormFamilyInputTest {
       for (int t = 1; t <= 2; t++) {
         Parallel.setThreads(t);
         LayerNorm ln = LayerNorm.builder(40).build();
-        ln.forward(Tensor.randn(5, Layout.ROW_MAJOR, 300, 40));
-        ln.backward(Tensor.randn(6, Layout.ROW_MAJOR, 300, 40));
+        ln.forward(Tensor.randn(5, Layout.ROW_MAJOR, 2000, 40)); // 5 chunks of 409 rows
+        ln.backward(Tensor.randn(6, Layout.ROW_MAJOR, 2000, 40));
         results[t - 1] = ln.weightGrad().data();
       }
       assertArrayEquals(results[0], results[1]);
     } finally {
       Parallel.setThreads(before);
     }
+  }
+
+  @Test
+  void outputBuffersAreFilledAndMayNotBeTheInput() {
+    GroupNorm gn = GroupNorm.builder(2, 4).build();
+    Tensor x = Tensor.randn(9, Layout.NHWC, 2, 3, 3, 4);
+    Tensor out = x.zerosLike();
+    Tensor expected = gn.forward(x);
+    assertTrue(gn.forward(x, out) == out);
+    assertArrayEquals(expected.data(), out.data());
+    String m = message(IllegalArgumentException.class, () -> gn.forward(x, x));
+    assertTrue(m.contains("out: expected a tensor other than the input"), m);
+    m = message(IllegalArgumentException.class, () -> gn.forward(x, Tensor.zeros(Layout.NCHW, 2, 4, 3, 3)));
+    assertTrue(m.contains("out"), m);
+    Tensor dy = Tensor.randn(10, Layout.NHWC, 2, 3, 3, 4);
+    Tensor dx = x.zerosLike();
+    assertTrue(gn.backward(dy, dx) == dx);
+    assertArrayEquals(gn.backward(dy).data(), dx.data());
   }
 
   @Test

@@ -3,6 +3,15 @@ package org.normlab.lab;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.normlab.lab.experiments.E0CovariateShift;
+import org.normlab.lab.experiments.E1ActivationsOverTime;
+import org.normlab.lab.experiments.E2HigherLearningRates;
+import org.normlab.lab.experiments.E3NoisyBatchNorm;
+import org.normlab.lab.experiments.E4GradientIcs;
+import org.normlab.lab.experiments.E5Landscape;
+import org.normlab.lab.experiments.E6LpNormalization;
+import org.normlab.lab.experiments.E7SmallBatches;
+import org.normlab.lab.experiments.E8Generalization;
 
 /** The registry of experiments, in the order {@code normlab lab list} shows them. */
 public final class Experiments {
@@ -11,8 +20,15 @@ public final class Experiments {
   /** Every experiment. */
   public static List<Experiment> all() {
     return List.of(
-        // experiments are listed here in order E0..E8
-    );
+        new E0CovariateShift(),
+        new E1ActivationsOverTime(),
+        new E2HigherLearningRates(),
+        new E3NoisyBatchNorm(),
+        new E4GradientIcs(),
+        new E5Landscape(),
+        new E6LpNormalization(),
+        new E7SmallBatches(),
+        new E8Generalization());
   }
 
   /** The default suite that {@code normlab lab} runs: E1, E3 and E5. */

@@ -37,6 +37,7 @@ public final class LabRunner {
     List<RunFolder> folders = new ArrayList<>();
     List<AcceptanceTable> tables = new ArrayList<>();
     long suiteStart = System.nanoTime();
+    ReportWriter.warmUp();
     for (Experiment e : experiments) {
       RunFolder folder = runOne(e);
       folders.add(folder);

@@ -1,8 +1,10 @@
 package org.normlab.lab;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.normlab.lab.train.LabData;
 
 /** What an experiment sees while it runs: the settings, the seeds, the log and the console. */
 public final class RunContext {
@@ -11,6 +13,7 @@ public final class RunContext {
   private final LogWriter log;
   private final PrintStream console;
   private final boolean interactive;
+  private LabData data;
 
   public RunContext(LabSettings settings, String experiment, LogWriter log, PrintStream console,
       boolean interactive) {
@@ -36,6 +39,20 @@ public final class RunContext {
       seeds.add(s);
     }
     return seeds;
+  }
+
+  /**
+   * The training and test images (embedded subset or --data), loaded once; at the tiny scale
+   * only the first 1,100 training and 200 test images, to keep the wiring checks fast.
+   */
+  public LabData data() throws IOException {
+    if (data == null) {
+      data = LabData.load(settings.data());
+      if (scale() == Scale.TINY) {
+        data = data.headTrain(1100).headTest(200);
+      }
+    }
+    return data;
   }
 
   public PrintStream console() {

@@ -18,7 +18,7 @@ import org.normlab.lab.Series;
  * (the mean over seeds, with a min..max band when there are several seeds) and percentile bands.
  */
 public final class Charts {
-  public static final int WIDTH = 620;
+  public static final int WIDTH = 600;
   public static final int HEIGHT = 380;
 
   private static final Color[] PALETTE = {
@@ -40,7 +40,7 @@ public final class Charts {
     s.setLegendLayout(Styler.LegendLayout.Horizontal);
     s.setPlotGridLinesColor(new Color(230, 230, 230));
     s.setAntiAlias(true);
-    chart.getStyler().setMarkerSize(0);
+    chart.getStyler().setMarkerSize(5);
     return chart;
   }
 
@@ -119,6 +119,15 @@ public final class Charts {
     s.setMarker(SeriesMarkers.NONE);
     s.setLineColor(color);
     s.setLineStyle(new BasicStroke(2f));
+    return s;
+  }
+
+  /** Adds points without lines. */
+  public static XYSeries scatter(XYChart chart, String name, double[] x, double[] y, Color color) {
+    XYSeries s = chart.addSeries(name, x, y);
+    s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    s.setMarker(SeriesMarkers.CIRCLE);
+    s.setMarkerColor(color);
     return s;
   }
 

@@ -19,7 +19,7 @@ public final class Html {
       vertical-align:top;text-align:left} th{background:#f3f3f3}
       .PASS{color:#fff;background:#2c8a2c;font-weight:bold} .FAIL{color:#fff;background:#c62828;font-weight:bold}
       .NOT_MEASURED{background:#eee;color:#555} .REPORT{background:#e3edf7}
-      .figs{display:flex;flex-wrap:wrap;gap:1em} figure{margin:0;width:620px}
+      .figs{display:flex;flex-wrap:wrap;gap:1em} figure{margin:0;width:600px}
       figcaption{font-size:.88em;color:#444} img{max-width:100%}
       .warn{background:#fff4e5;border-left:4px solid #ff9800;padding:.5em 1em}
       """;

@@ -25,6 +25,21 @@ public final class ReportWriter {
 
   private ReportWriter() {}
 
+  /**
+   * Renders a small chart once, so that the AWT and font machinery is initialised before
+   * training starts: a shutdown hook (Ctrl-C) can then still draw a report, where AWT could no
+   * longer start up.
+   */
+  public static void warmUp() {
+    try {
+      org.knowm.xchart.XYChart chart = Charts.xy("warm-up", "x", "y");
+      Charts.line(chart, "line", new double[] {0, 1}, new double[] {0, 1}, Charts.color(0));
+      Html.pngDataUri(chart);
+    } catch (IOException | RuntimeException e) {
+      // the report will say what is wrong when it is drawn
+    }
+  }
+
   /** Draws the report of {@code folder}; returns the acceptance table it shows. */
   public static AcceptanceTable write(RunFolder folder, Experiment experiment) throws IOException {
     RunLog log = RunLog.read(folder);
