@@ -1,4 +1,8 @@
-"""Golden cases for layer_norm, group_norm and instance_norm (see shared/docs/golden-format.md).
+"""Golden cases for layer_norm, group_norm and instance_norm (see shared/docs/golden-format.md),
+and for two ops PyTorch 1.13 has no module for, written as PyTorch expressions whose gradients
+come from autograd: rms_norm (x * rsqrt(mean(x^2) + eps) * weight over the last k dims) and
+lp_norm (Santurkar et al.: per channel over N and positions, (x - mean) / s * weight + bias with
+s = mean|x| + eps, sqrt(mean(x^2) + eps) or max|x| + eps, taken before centring).
 
 Inputs are seeded normal values with a non-zero mean and scale (so centring and scaling both
 matter); affine weights and biases are random, not PyTorch's ones and zeros, so their gradients
@@ -39,6 +43,20 @@ INSTANCE_NORM = [
     ("nchw_affine_tracked_train", (2, 3, 5, 5), True, True, True),
     ("nchw_affine_tracked_eval", (2, 3, 5, 5), True, True, False),
     ("ncdhw_plain_eval_untracked", (2, 2, 3, 3, 3), False, False, False),
+]
+
+
+# (name, input shape, k, affine)
+RMS_NORM = [
+    ("rows_k1_affine", (4, 33), 1, True),
+    ("ncl_k2_plain", (2, 3, 8), 2, False),
+]
+
+# (name, input shape, kind)
+LP_NORM = [
+    ("nc_l1", (16, 5), "L1"),
+    ("nchw_l2", (4, 3, 3, 3), "L2"),
+    ("ncl_linf", (6, 4, 5), "LINF"),
 ]
 
 
@@ -113,7 +131,53 @@ def instance_norm_cases(out_dir, gen):
     return len(INSTANCE_NORM)
 
 
+def rms_norm_cases(out_dir, gen):
+    eps = 1e-6
+    for name, shape, k, affine in RMS_NORM:
+        x = _input(gen, shape)
+        dims = tuple(range(-k, 0))
+        w = (1.0 + 0.5 * torch.randn(shape[-k:], generator=gen)).requires_grad_(True) if affine else None
+        out = x * torch.rsqrt(x.pow(2).mean(dim=dims, keepdim=True) + eps)
+        if affine:
+            out = out * w
+        tensors = {"input": x, "grad_output": _backward(out, gen)}
+        if affine:
+            tensors["weight"] = w
+        tensors.update(output=out, grad_input=x.grad)
+        if affine:
+            tensors["grad_weight"] = w.grad
+        write_case(os.path.join(out_dir, f"rms_norm_{name}.safetensors"), "rms_norm",
+                   {"normalized_dims": k, "eps": eps, "affine": affine}, tensors)
+    return len(RMS_NORM)
+
+
+def lp_norm_cases(out_dir, gen):
+    eps = 1e-5
+    for name, shape, kind in LP_NORM:
+        x = _input(gen, shape)
+        with torch.no_grad():  # one clear largest |x| per channel: LINF's gradient has no ties
+            for c in range(shape[1]):
+                x[(0, c) + (0,) * (len(shape) - 2)] = 8.0 + c
+        c = shape[1]
+        w, b = _affine(gen, (c,))
+        dims = [0] + list(range(2, len(shape)))
+        view = (1, c) + (1,) * (len(shape) - 2)
+        mean = x.mean(dim=dims, keepdim=True)
+        if kind == "L1":
+            size = x.abs().mean(dim=dims, keepdim=True) + eps
+        elif kind == "L2":
+            size = torch.sqrt(x.pow(2).mean(dim=dims, keepdim=True) + eps)
+        else:
+            size = x.abs().amax(dim=dims, keepdim=True) + eps
+        out = (x - mean) / size * w.view(view) + b.view(view)
+        tensors = _case_tensors(x, out, _backward(out, gen), w, b)
+        write_case(os.path.join(out_dir, f"lp_norm_{name}.safetensors"), "lp_norm",
+                   {"kind": kind, "eps": eps, "affine": True}, tensors)
+    return len(LP_NORM)
+
+
 def generate(out_dir):
     gen = torch.Generator().manual_seed(20150211)
     return layer_norm_cases(out_dir, gen) + group_norm_cases(out_dir, gen) \
-        + instance_norm_cases(out_dir, gen)
+        + instance_norm_cases(out_dir, gen) + rms_norm_cases(out_dir, gen) \
+        + lp_norm_cases(out_dir, gen)

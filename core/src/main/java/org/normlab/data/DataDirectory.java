@@ -50,6 +50,27 @@ public final class DataDirectory {
         + " nor test_batch.bin (CIFAR-10 binary)");
   }
 
+  /**
+   * Only the test set of {@code dir} (t10k IDX files, or CIFAR-10's test_batch.bin): what
+   * evaluation needs, so a folder without training files will do.
+   */
+  public static Dataset loadTest(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new IOException(dir + ": not a folder (--data expects a folder with MNIST-style IDX files or CIFAR-10 batches)");
+    }
+    Path images = find(dir, "t10k-images-idx3-ubyte");
+    if (images != null) {
+      String name = dir.getFileName() == null ? "idx" : dir.getFileName().toString();
+      return Dataset.fromIdx(name + " test", images, require(dir, "t10k-labels-idx1-ubyte"));
+    }
+    Path cifar = Files.isDirectory(dir.resolve("cifar-10-batches-bin")) ? dir.resolve("cifar-10-batches-bin") : dir;
+    if (Files.isRegularFile(cifar.resolve("test_batch.bin"))) {
+      return Cifar10.read("cifar-10 test", List.of(cifar.resolve("test_batch.bin")));
+    }
+    throw new IOException(dir + ": found neither t10k-images-idx3-ubyte[.gz] (MNIST, Fashion-MNIST)"
+        + " nor test_batch.bin (CIFAR-10 binary)");
+  }
+
   private static Path find(Path dir, String base) {
     for (String name : new String[] {base, base + ".gz"}) {
       if (Files.isRegularFile(dir.resolve(name))) {

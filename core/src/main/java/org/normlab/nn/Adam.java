@@ -26,7 +26,7 @@ public class Adam extends Optimizer {
   private final float[][] expAvgSq;
 
   Adam(Builder b, List<Parameter> parameters) {
-    super(parameters, b.learningRate, b.weightDecay, b.excludeNormFromDecay);
+    super(parameters, b);
     this.beta1 = (float) b.beta1;
     this.beta2 = (float) b.beta2;
     this.eps = (float) b.eps;
@@ -74,24 +74,19 @@ public class Adam extends Optimizer {
   }
 
   /** Builder with PyTorch's defaults; every setting optional. */
-  public static final class Builder {
+  public static final class Builder extends BaseBuilder<Builder> {
     private final boolean decoupled;
-    private double learningRate = 1e-3;
     private double beta1 = 0.9;
     private double beta2 = 0.999;
     private double eps = 1e-8;
-    private double weightDecay;
-    private boolean excludeNormFromDecay;
 
     Builder(boolean decoupled, double weightDecay) {
+      super(1e-3, weightDecay);
       this.decoupled = decoupled;
-      this.weightDecay = weightDecay;
     }
 
     public Builder optLearningRate(double learningRate) {
-      checkNonNegative("learning rate", learningRate);
-      this.learningRate = learningRate;
-      return this;
+      return learningRate(learningRate);
     }
 
     public Builder optBetas(double beta1, double beta2) {
@@ -107,17 +102,6 @@ public class Adam extends Optimizer {
         throw new IllegalArgumentException("eps: expected > 0, got " + eps);
       }
       this.eps = eps;
-      return this;
-    }
-
-    public Builder optWeightDecay(double weightDecay) {
-      checkNonNegative("weight decay", weightDecay);
-      this.weightDecay = weightDecay;
-      return this;
-    }
-
-    public Builder optExcludeNormFromDecay(boolean exclude) {
-      this.excludeNormFromDecay = exclude;
       return this;
     }
 

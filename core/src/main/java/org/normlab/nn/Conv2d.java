@@ -2,7 +2,6 @@ package org.normlab.nn;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.normlab.kernels.ConvGeometry;
 import org.normlab.kernels.EngineKernels;
 import org.normlab.kernels.Gemm;
@@ -47,6 +46,7 @@ public final class Conv2d implements Layer {
   private final Parameter bias;
   private Tensor input;
   private ConvGeometry geometry;
+  private boolean inputGradientNeeded = true;
 
   private Conv2d(Builder b) {
     this.in = b.in;
@@ -54,19 +54,10 @@ public final class Conv2d implements Layer {
     this.kernel = b.kernel;
     this.stride = b.stride;
     this.padding = b.padding;
-    SplittableRandom random = new SplittableRandom(b.seed);
-    int fanIn = in * kernel * kernel;
-    int fanOut = out * kernel * kernel;
-    Tensor w = Tensor.zeros(Layout.ROW_MAJOR, out, in, kernel, kernel);
-    b.weightInit.fill(w.data(), fanIn, fanOut, random);
-    this.weight = new Parameter("weight", w);
-    if (b.bias) {
-      Tensor bv = Tensor.zeros(Layout.ROW_MAJOR, out);
-      b.biasInit.fill(bv.data(), fanIn, fanOut, random);
-      this.bias = new Parameter("bias", bv);
-    } else {
-      this.bias = null;
-    }
+    Parameter[] p = b.createParameters(new int[] {out, in, kernel, kernel}, in * kernel * kernel,
+        out * kernel * kernel);
+    this.weight = p[0];
+    this.bias = p[1];
   }
 
   public static Builder builder(int inChannels, int outChannels, int kernelSize) {
@@ -142,13 +133,14 @@ public final class Conv2d implements Layer {
     int p = g.outPositions();
     float[] w = weight.value().data();
     EngineKernels kernels = Kernels.get().engine();
-    Tensor dx = x.zerosLike();
+    boolean needDx = inputGradientNeeded;
+    Tensor dx = needDx ? x.zerosLike() : null;
     int pieces = (n + IMAGES_PER_PIECE - 1) / IMAGES_PER_PIECE;
     float[][] dwPieces = new float[pieces][];
     Parallel.forEachPiece(pieces, (first, end) -> {
       for (int piece = first; piece < end; piece++) {
         float[] col = new float[k * p];
-        float[] dcol = new float[k * p];
+        float[] dcol = needDx ? new float[k * p] : null;
         float[] dw = new float[out * k];
         int from = piece * IMAGES_PER_PIECE;
         int to = Math.min(n, from + IMAGES_PER_PIECE);
@@ -158,16 +150,20 @@ public final class Conv2d implements Layer {
             kernels.im2rowChannelsLast(col, x.data(), i, 1, g);
             // dW (out, k) += dY_i^T (out, p) * X_i^T (p, k)
             Gemm.sgemm(true, false, out, k, p, 1f, dy.data(), yOff, out, col, 0, k, 1f, dw, 0, k);
-            // dX_i^T (p, k) = dY_i^T (p, out) * W (out, k)
-            Gemm.sgemm(false, false, p, k, out, 1f, dy.data(), yOff, out, w, 0, k, 0f, dcol, 0, k);
-            kernels.row2imChannelsLastAccumulate(dx.data(), dcol, i, 1, g);
+            if (needDx) {
+              // dX_i^T (p, k) = dY_i^T (p, out) * W (out, k)
+              Gemm.sgemm(false, false, p, k, out, 1f, dy.data(), yOff, out, w, 0, k, 0f, dcol, 0, k);
+              kernels.row2imChannelsLastAccumulate(dx.data(), dcol, i, 1, g);
+            }
           } else {
             kernels.im2colChannelsFirst(col, x.data(), i, 1, g);
             // dW (out, k) += dY_i (out, p) * X_i^T (p, k)
             Gemm.sgemm(false, true, out, k, p, 1f, dy.data(), yOff, p, col, 0, p, 1f, dw, 0, k);
-            // dX_i (k, p) = W^T (k, out) * dY_i (out, p)
-            Gemm.sgemm(true, false, k, p, out, 1f, w, 0, k, dy.data(), yOff, p, 0f, dcol, 0, p);
-            kernels.col2imChannelsFirstAccumulate(dx.data(), dcol, i, 1, g);
+            if (needDx) {
+              // dX_i (k, p) = W^T (k, out) * dY_i (out, p)
+              Gemm.sgemm(true, false, k, p, out, 1f, w, 0, k, dy.data(), yOff, p, 0f, dcol, 0, p);
+              kernels.col2imChannelsFirstAccumulate(dx.data(), dcol, i, 1, g);
+            }
           }
         }
         dwPieces[piece] = dw;
@@ -188,8 +184,13 @@ public final class Conv2d implements Layer {
   }
 
   @Override
+  public void setInputGradientNeeded(boolean needed) {
+    this.inputGradientNeeded = needed;
+  }
+
+  @Override
   public List<Parameter> parameters() {
-    return bias == null ? List.of(weight) : List.of(weight, bias);
+    return WeightedLayerBuilder.weightAndBias(weight, bias);
   }
 
   @Override
@@ -205,16 +206,12 @@ public final class Conv2d implements Layer {
   }
 
   /** Builder: channels and kernel size required; stride, padding, bias, init and seed optional. */
-  public static final class Builder {
+  public static final class Builder extends WeightedLayerBuilder<Builder> {
     private final int in;
     private final int out;
     private final int kernel;
     private int stride = 1;
     private int padding;
-    private boolean bias = true;
-    private Init.Initializer weightInit = Init.pytorchDefault();
-    private Init.Initializer biasInit = Init.pytorchDefault();
-    private long seed;
 
     private Builder(int in, int out, int kernel) {
       if (in < 1 || out < 1 || kernel < 1) {
@@ -242,25 +239,6 @@ public final class Conv2d implements Layer {
       return this;
     }
 
-    public Builder optBias(boolean bias) {
-      this.bias = bias;
-      return this;
-    }
-
-    public Builder optWeightInit(Init.Initializer init) {
-      this.weightInit = init;
-      return this;
-    }
-
-    public Builder optBiasInit(Init.Initializer init) {
-      this.biasInit = init;
-      return this;
-    }
-
-    public Builder optSeed(long seed) {
-      this.seed = seed;
-      return this;
-    }
 
     public Conv2d build() {
       return new Conv2d(this);

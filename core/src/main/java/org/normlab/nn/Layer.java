@@ -22,6 +22,14 @@ public interface Layer {
     return List.of();
   }
 
+  /**
+   * Declares whether {@link #backward} must return the input gradient. A network's first layer
+   * does not need it (its input is data; PyTorch skips it too), which saves a matrix product per
+   * step. When false, backward may return null; parameter gradients are always computed.
+   * Default: needed.
+   */
+  default void setInputGradientNeeded(boolean needed) {}
+
   /** Switches between training (batch statistics, dropout) and evaluation behaviour. */
   default void setTraining(boolean training) {}
 

@@ -1,7 +1,6 @@
 package org.normlab.nn;
 
 import java.util.List;
-import java.util.SplittableRandom;
 import org.normlab.kernels.EngineKernels;
 import org.normlab.kernels.Gemm;
 import org.normlab.kernels.Kernels;
@@ -29,21 +28,14 @@ public final class Linear implements Layer {
   private final Parameter weight;
   private final Parameter bias;
   private Tensor input;
+  private boolean inputGradientNeeded = true;
 
   private Linear(Builder b) {
     this.in = b.in;
     this.out = b.out;
-    SplittableRandom random = new SplittableRandom(b.seed);
-    Tensor w = Tensor.zeros(Layout.ROW_MAJOR, out, in);
-    b.weightInit.fill(w.data(), in, out, random);
-    this.weight = new Parameter("weight", w);
-    if (b.bias) {
-      Tensor bv = Tensor.zeros(Layout.ROW_MAJOR, out);
-      b.biasInit.fill(bv.data(), in, out, random);
-      this.bias = new Parameter("bias", bv);
-    } else {
-      this.bias = null;
-    }
+    Parameter[] p = b.createParameters(new int[] {out, in}, in, out);
+    this.weight = p[0];
+    this.bias = p[1];
   }
 
   public static Builder builder(int inFeatures, int outFeatures) {
@@ -98,6 +90,9 @@ public final class Linear implements Layer {
     if (bias != null) {
       k.sumRowsAccumulate(bias.grad().data(), dy.data(), n, out);
     }
+    if (!inputGradientNeeded) {
+      return null;
+    }
     // dx = dy W
     Tensor dx = Tensor.zeros(input.layout(), input.shape().dims());
     Gemm.sgemm(false, false, n, in, out, 1f, dy.data(), 0, out, weight.value().data(), 0, in, 0f,
@@ -106,8 +101,13 @@ public final class Linear implements Layer {
   }
 
   @Override
+  public void setInputGradientNeeded(boolean needed) {
+    this.inputGradientNeeded = needed;
+  }
+
+  @Override
   public List<Parameter> parameters() {
-    return bias == null ? List.of(weight) : List.of(weight, bias);
+    return WeightedLayerBuilder.weightAndBias(weight, bias);
   }
 
   @Override
@@ -116,13 +116,9 @@ public final class Linear implements Layer {
   }
 
   /** Builder: sizes required, everything else optional with PyTorch's defaults. */
-  public static final class Builder {
+  public static final class Builder extends WeightedLayerBuilder<Builder> {
     private final int in;
     private final int out;
-    private boolean bias = true;
-    private Init.Initializer weightInit = Init.pytorchDefault();
-    private Init.Initializer biasInit = Init.pytorchDefault();
-    private long seed;
 
     private Builder(int in, int out) {
       if (in < 1 || out < 1) {
@@ -132,25 +128,6 @@ public final class Linear implements Layer {
       this.out = out;
     }
 
-    public Builder optBias(boolean bias) {
-      this.bias = bias;
-      return this;
-    }
-
-    public Builder optWeightInit(Init.Initializer init) {
-      this.weightInit = init;
-      return this;
-    }
-
-    public Builder optBiasInit(Init.Initializer init) {
-      this.biasInit = init;
-      return this;
-    }
-
-    public Builder optSeed(long seed) {
-      this.seed = seed;
-      return this;
-    }
 
     public Linear build() {
       return new Linear(this);

@@ -24,6 +24,10 @@ public abstract class Optimizer {
   private double learningRate;
   private long steps;
 
+  protected Optimizer(List<Parameter> parameters, BaseBuilder<?> b) {
+    this(parameters, b.learningRate, b.weightDecay, b.excludeNormFromDecay);
+  }
+
   protected Optimizer(List<Parameter> parameters, double learningRate, double weightDecay,
       boolean excludeNormFromDecay) {
     if (parameters.isEmpty()) {
@@ -126,5 +130,45 @@ public abstract class Optimizer {
       b[i] = new float[parameters.get(i).value().size()];
     }
     return b;
+  }
+
+  /**
+   * Options every optimizer has: {@code optWeightDecay} (default 0 unless the optimizer says
+   * otherwise) and {@code optExcludeNormFromDecay} (default false: decay applies to every
+   * parameter, as in PyTorch).
+   *
+   * @param <B> the concrete builder, returned by every option for chaining
+   */
+  public abstract static class BaseBuilder<B extends BaseBuilder<B>> {
+    double learningRate;
+    double weightDecay;
+    boolean excludeNormFromDecay;
+
+    BaseBuilder(double learningRate, double weightDecay) {
+      this.learningRate = learningRate;
+      this.weightDecay = weightDecay;
+    }
+
+    @SuppressWarnings("unchecked")
+    final B self() {
+      return (B) this;
+    }
+
+    final B learningRate(double learningRate) {
+      checkNonNegative("learning rate", learningRate);
+      this.learningRate = learningRate;
+      return self();
+    }
+
+    public B optWeightDecay(double weightDecay) {
+      checkNonNegative("weight decay", weightDecay);
+      this.weightDecay = weightDecay;
+      return self();
+    }
+
+    public B optExcludeNormFromDecay(boolean exclude) {
+      this.excludeNormFromDecay = exclude;
+      return self();
+    }
   }
 }

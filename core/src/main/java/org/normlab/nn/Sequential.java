@@ -97,6 +97,12 @@ public final class Sequential implements Layer {
     }
   }
 
+  /** Passed to the first layer: the model's input gradient is only computed when needed. */
+  @Override
+  public void setInputGradientNeeded(boolean needed) {
+    layers.get(0).setInputGradientNeeded(needed);
+  }
+
   @Override
   public void setTraining(boolean training) {
     for (Layer l : layers) {

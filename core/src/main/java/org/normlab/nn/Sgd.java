@@ -22,7 +22,7 @@ public final class Sgd extends Optimizer {
   private final float[][] momentumBuffers;
 
   private Sgd(Builder b, List<Parameter> parameters) {
-    super(parameters, b.learningRate, b.weightDecay, b.excludeNormFromDecay);
+    super(parameters, b);
     this.momentum = (float) b.momentum;
     this.nesterov = b.nesterov;
     this.momentumBuffers = momentum != 0f ? newBuffers() : new float[0][];
@@ -64,18 +64,16 @@ public final class Sgd extends Optimizer {
   }
 
   /** Builder: learning rate required; momentum, Nesterov, weight decay optional. */
-  public static final class Builder {
-    private double learningRate = Double.NaN;
+  public static final class Builder extends BaseBuilder<Builder> {
     private double momentum;
     private boolean nesterov;
-    private double weightDecay;
-    private boolean excludeNormFromDecay;
 
-    private Builder() {}
+    private Builder() {
+      super(Double.NaN, 0);
+    }
 
     public Builder setLearningRate(double learningRate) {
-      this.learningRate = learningRate;
-      return this;
+      return learningRate(learningRate);
     }
 
     public Builder optMomentum(double momentum) {
@@ -86,17 +84,6 @@ public final class Sgd extends Optimizer {
 
     public Builder optNesterov(boolean nesterov) {
       this.nesterov = nesterov;
-      return this;
-    }
-
-    public Builder optWeightDecay(double weightDecay) {
-      checkNonNegative("weight decay", weightDecay);
-      this.weightDecay = weightDecay;
-      return this;
-    }
-
-    public Builder optExcludeNormFromDecay(boolean exclude) {
-      this.excludeNormFromDecay = exclude;
       return this;
     }
 

@@ -34,6 +34,8 @@ public final class Trainer {
     this.model = model;
     this.optimizer = optimizer;
     this.prepareInput = prepareInput;
+    // the input is data: no gradient needed for it
+    model.setInputGradientNeeded(false);
   }
 
   /** Clips the global gradient norm to {@code maxNorm} before each update (0: no clipping). */

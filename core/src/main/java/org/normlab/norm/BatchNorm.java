@@ -75,10 +75,8 @@ public final class BatchNorm {
   private final Tensor bias;
   private final Tensor weightGrad;
   private final Tensor biasGrad;
-  private final Tensor runningMean;
-  private final Tensor runningVar;
-  private long numBatchesTracked;
-  private long skippedUpdates;
+  /** null when running statistics are not tracked. */
+  private final RunningStats running;
   private double rmax;
   private double dmax;
 
@@ -110,8 +108,8 @@ public final class BatchNorm {
     this.bias = affine ? Tensor.zeros(Layout.ROW_MAJOR, channels) : null;
     this.weightGrad = affine ? Tensor.zeros(Layout.ROW_MAJOR, channels) : null;
     this.biasGrad = affine ? Tensor.zeros(Layout.ROW_MAJOR, channels) : null;
-    this.runningMean = trackRunningStats ? Tensor.zeros(Layout.ROW_MAJOR, channels) : null;
-    this.runningVar = trackRunningStats ? Tensor.filled(1f, Layout.ROW_MAJOR, channels) : null;
+    this.running = trackRunningStats ? new RunningStats(channels, momentum, cumulativeMomentum,
+        convention.unbiasedRunningVariance()) : null;
   }
 
   /** A builder for a batch norm over {@code channels} channels (PyTorch's num_features). */
@@ -167,8 +165,8 @@ public final class BatchNorm {
     boolean useRenorm = renorm && training;
     float[] gamma = affine ? weight.data() : null;
     float[] beta = affine ? bias.data() : null;
-    float[] rm = useRenorm ? runningMean.data() : null;
-    float[] rv = useRenorm ? runningVar.data() : null;
+    float[] rm = useRenorm ? running.mean().data() : null;
+    float[] rv = useRenorm ? running.var().data() : null;
     passes.meanVar(mean, var, x.data(), block);
     for (int ch = 0; ch < channels; ch++) {
       rstd[ch] = 1.0 / Math.sqrt(var[ch] + eps);
@@ -185,7 +183,7 @@ public final class BatchNorm {
     }
     passes.normalize(out.data(), x.data(), block, m, a, b, fusedRelu);
     if (training && trackRunningStats && updateRunningStats) {
-      updateRunningStats(mean, var, block.count());
+      running.update(mean, var, block.count());
     }
   }
 
@@ -193,8 +191,8 @@ public final class BatchNorm {
     float[] m = new float[channels];
     float[] a = new float[channels];
     float[] b = new float[channels];
-    float[] rm = runningMean.data();
-    float[] rv = runningVar.data();
+    float[] rm = running.mean().data();
+    float[] rv = running.var().data();
     for (int ch = 0; ch < channels; ch++) {
       mean[ch] = rm[ch];
       rstd[ch] = 1.0 / Math.sqrt(rv[ch] + eps);
@@ -203,25 +201,6 @@ public final class BatchNorm {
       b[ch] = (float) betaOf(ch);
     }
     passes.normalize(out.data(), x.data(), block, m, a, b, fusedRelu);
-  }
-
-  /** r <- (1-f)*r + f*s per channel, or nothing (and counted) when a statistic is not finite. */
-  private void updateRunningStats(double[] mean, double[] var, long count) {
-    for (int ch = 0; ch < channels; ch++) {
-      if (!Double.isFinite(mean[ch]) || !Double.isFinite(var[ch])) {
-        skippedUpdates++;
-        return;
-      }
-    }
-    numBatchesTracked++;
-    double f = cumulativeMomentum ? 1.0 / numBatchesTracked : momentum;
-    double correction = convention.unbiasedRunningVariance() ? (double) count / (count - 1) : 1.0;
-    float[] rm = runningMean.data();
-    float[] rv = runningVar.data();
-    for (int ch = 0; ch < channels; ch++) {
-      rm[ch] = (float) ((1 - f) * rm[ch] + f * mean[ch]);
-      rv[ch] = (float) ((1 - f) * rv[ch] + f * var[ch] * correction);
-    }
   }
 
   // ---- backward --------------------------------------------------------------------------
@@ -478,30 +457,32 @@ public final class BatchNorm {
 
   /** Running mean, shape (C), initialized to 0; null when running statistics are not tracked. */
   public Tensor runningMean() {
-    return runningMean;
+    return running == null ? null : running.mean();
   }
 
   /** Running variance, shape (C), initialized to 1; null when not tracked. */
   public Tensor runningVar() {
-    return runningVar;
+    return running == null ? null : running.var();
   }
 
   /** Training steps whose statistics entered the running statistics. */
   public long numBatchesTracked() {
-    return numBatchesTracked;
+    return running == null ? 0 : running.numBatchesTracked();
   }
 
   public BatchNorm setNumBatchesTracked(long n) {
     if (n < 0) {
       throw new IllegalArgumentException("num_batches_tracked: expected >= 0, got " + n);
     }
-    this.numBatchesTracked = n;
+    if (running != null) {
+      running.setNumBatchesTracked(n);
+    }
     return this;
   }
 
   /** Training steps whose batch statistics were not finite, so the running update was skipped. */
   public long skippedUpdates() {
-    return skippedUpdates;
+    return running == null ? 0 : running.skippedUpdates();
   }
 
   /** Sets gradients of gamma and beta to zero. */
@@ -559,8 +540,8 @@ public final class BatchNorm {
     if (!trackRunningStats) {
       throw new IllegalStateException("running statistics: this BatchNorm does not track them");
     }
-    copyParameter("running_mean", mean, runningMean);
-    copyParameter("running_var", var, runningVar);
+    copyParameter("running_mean", mean, running.mean());
+    copyParameter("running_var", var, running.var());
     return this;
   }
 
@@ -615,7 +596,11 @@ public final class BatchNorm {
       return this;
     }
 
-    /** Weight of a new batch in the running statistics, in [0, 1] (default: the convention's, 0.1). */
+    /**
+     * Weight of a new batch in the running statistics, in [0, 1] (default: the convention's, 0.1
+     * for PyTorch). Always PyTorch's meaning, whatever the convention: convert a Keras decay with
+     * {@link BatchNormConvention#momentumFromKerasDecay} (Keras 0.99 is 0.01 here).
+     */
     public Builder optMomentum(double momentum) {
       if (!(momentum >= 0 && momentum <= 1)) {
         throw new IllegalArgumentException("momentum: expected a value in [0, 1], got " + momentum);

@@ -90,7 +90,10 @@ public final class GroupNorm {
     return forward(x, x.zerosLike());
   }
 
-  /** Normalizes each sample's groups; saves mean and rstd per (sample, group) for backward. */
+  /**
+   * Normalizes each sample's groups; saves mean and rstd per (sample, group) for backward. Writes
+   * into {@code out} (x's shape and layout, not x itself) and returns it.
+   */
   public Tensor forward(Tensor x, Tensor out) {
     requireInput("GroupNorm", x, channels);
     NormShapes.requireOut("out", out, x);
@@ -114,7 +117,10 @@ public final class GroupNorm {
     return backward(dy, dy.zerosLike());
   }
 
-  /** Returns dx and adds into {@link #weightGrad()} and {@link #biasGrad()}. */
+  /**
+   * Returns dx and adds into {@link #weightGrad()} and {@link #biasGrad()}. Writes dx into {@code
+   * dx} (x's shape and layout, not x itself).
+   */
   public Tensor backward(Tensor dy, Tensor dx) {
     NormShapes.requireBackward("GroupNorm", input, dy);
     NormShapes.requireOut("dx", dx, input);

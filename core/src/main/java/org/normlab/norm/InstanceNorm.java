@@ -110,6 +110,7 @@ public final class InstanceNorm {
     return forward(x, x.zerosLike());
   }
 
+  /** Writes into {@code out} (x's shape and layout, not x itself) and returns it. */
   public Tensor forward(Tensor x, Tensor out) {
     GroupNorm.requireInput("InstanceNorm", x, channels);
     NormShapes.requireOut("out", out, x);
@@ -168,7 +169,10 @@ public final class InstanceNorm {
     return backward(dy, dy.zerosLike());
   }
 
-  /** Returns dx and adds into {@link #weightGrad()} and {@link #biasGrad()}. */
+  /**
+   * Returns dx and adds into {@link #weightGrad()} and {@link #biasGrad()}. Writes dx into {@code
+   * dx} (x's shape and layout, not x itself).
+   */
   public Tensor backward(Tensor dy, Tensor dx) {
     NormShapes.requireBackward("InstanceNorm", input, dy);
     NormShapes.requireOut("dx", dx, input);

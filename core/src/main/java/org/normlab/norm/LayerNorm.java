@@ -91,7 +91,10 @@ public final class LayerNorm {
     return forward(x, x.zerosLike());
   }
 
-  /** Normalizes every row of the last dims; saves mean and rstd per row for backward. */
+  /**
+   * Normalizes every row of the last dims; saves mean and rstd per row for backward. Writes into
+   * {@code out} (x's shape and layout, not x itself) and returns it.
+   */
   public Tensor forward(Tensor x, Tensor out) {
     NormShapes.requireTrailingDims("LayerNorm", x, normalizedShape);
     NormShapes.requireOut("out", out, x);
@@ -126,7 +129,10 @@ public final class LayerNorm {
     return backward(dy, dy.zerosLike());
   }
 
-  /** Returns dx and adds into {@link #weightGrad()} and {@link #biasGrad()} (see the class formulas). */
+  /**
+   * Returns dx and adds into {@link #weightGrad()} and {@link #biasGrad()} (see the class
+   * formulas). Writes dx into {@code dx} (x's shape and layout, not x itself).
+   */
   public Tensor backward(Tensor dy, Tensor dx) {
     NormShapes.requireBackward("LayerNorm", input, dy);
     int d = features;

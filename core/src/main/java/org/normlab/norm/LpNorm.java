@@ -141,6 +141,7 @@ public final class LpNorm {
     return forward(x, x.zerosLike());
   }
 
+  /** Writes into {@code out} (x's shape and layout, not x itself) and returns it. */
   public Tensor forward(Tensor x, Tensor out) {
     GroupNorm.requireInput("LpNorm", x, channels);
     NormShapes.requireOut("out", out, x);
@@ -233,7 +234,10 @@ public final class LpNorm {
     return backward(dy, dy.zerosLike());
   }
 
-  /** Returns dx and adds into {@link #weightGrad()} and {@link #biasGrad()} (see the class formulas). */
+  /**
+   * Returns dx and adds into {@link #weightGrad()} and {@link #biasGrad()} (see the class
+   * formulas). Writes dx into {@code dx} (x's shape and layout, not x itself).
+   */
   public Tensor backward(Tensor dy, Tensor dx) {
     NormShapes.requireBackward("LpNorm", input, dy);
     int n = input.batch();

@@ -78,7 +78,10 @@ public final class RmsNorm {
     return forward(x, x.zerosLike());
   }
 
-  /** Normalizes each row by its root mean square; saves r per row for backward. */
+  /**
+   * Normalizes each row by its root mean square; saves r per row for backward. Writes into {@code
+   * out} (x's shape and layout, not x itself) and returns it.
+   */
   public Tensor forward(Tensor x, Tensor out) {
     NormShapes.requireTrailingDims("RmsNorm", x, normalizedShape);
     NormShapes.requireOut("out", out, x);
@@ -108,7 +111,10 @@ public final class RmsNorm {
     return backward(dy, dy.zerosLike());
   }
 
-  /** Returns dx and adds into {@link #weightGrad()} (see the class formulas). */
+  /**
+   * Returns dx and adds into {@link #weightGrad()} (see the class formulas). Writes dx into {@code
+   * dx} (x's shape and layout, not x itself).
+   */
   public Tensor backward(Tensor dy, Tensor dx) {
     NormShapes.requireBackward("RmsNorm", input, dy);
     int d = features;

@@ -25,6 +25,8 @@ public final class GoldenOps {
     register("layer_norm", LayerNormGolden::check);
     register("group_norm", GroupNormGolden::check);
     register("instance_norm", InstanceNormGolden::check);
+    register("rms_norm", RmsNormGolden::check);
+    register("lp_norm", LpNormGolden::check);
 
     // [losses]
     register("cross_entropy", CrossEntropyGolden::check);

@@ -12,21 +12,16 @@ final class GroupNormGolden {
   private GroupNormGolden() {}
 
   static void check(GoldenCase c) {
-    Layout first = Layout.channelsFirstOfRank(c.shape("input").length);
-    run(c, first);
-    if (first.toChannelsLast() != first) {
-      run(c, first.toChannelsLast());
-    }
+    ChannelLayouts.inBothOrders(c, GroupNormGolden::run);
   }
 
   private static void run(GoldenCase c, Layout layout) {
     boolean affine = c.metaBool("affine");
-    Tensor x = c.tensor("input", Layout.channelsFirstOfRank(c.shape("input").length));
+    Tensor x = c.tensor("input", ChannelLayouts.firstLayout(c));
     GroupNorm gn = GroupNorm.builder(Integer.parseInt(c.meta("groups")), x.channels())
         .optEps(c.metaDouble("eps")).optAffine(affine).build();
     if (affine) {
-      System.arraycopy(c.floats("weight"), 0, gn.weight().data(), 0, gn.channels());
-      System.arraycopy(c.floats("bias"), 0, gn.bias().data(), 0, gn.channels());
+      ChannelLayouts.copyAffine(c, gn.weight(), gn.bias());
     }
     Tensor y = gn.forward(x.toLayout(layout));
     Tensor dx = gn.backward(c.tensor("grad_output", x.layout()).toLayout(layout));

@@ -15,22 +15,19 @@ final class InstanceNormGolden {
   private InstanceNormGolden() {}
 
   static void check(GoldenCase c) {
-    Layout first = Layout.channelsFirstOfRank(c.shape("input").length);
-    run(c, first);
-    run(c, first.toChannelsLast());
+    ChannelLayouts.inBothOrders(c, InstanceNormGolden::run);
   }
 
   private static void run(GoldenCase c, Layout layout) {
     boolean affine = c.metaBool("affine");
     boolean track = c.metaBool("track_running_stats");
-    Tensor x = c.tensor("input", Layout.channelsFirstOfRank(c.shape("input").length));
+    Tensor x = c.tensor("input", ChannelLayouts.firstLayout(c));
     InstanceNorm in = InstanceNorm.builder(x.channels()).optEps(c.metaDouble("eps"))
         .optMomentum(c.metaDouble("momentum")).optAffine(affine).optTrackRunningStats(track)
         .build();
     in.setTraining(c.metaBool("training"));
     if (affine) {
-      System.arraycopy(c.floats("weight"), 0, in.weight().data(), 0, in.channels());
-      System.arraycopy(c.floats("bias"), 0, in.bias().data(), 0, in.channels());
+      ChannelLayouts.copyAffine(c, in.weight(), in.bias());
     }
     if (track) {
       System.arraycopy(c.floats("running_mean"), 0, in.runningMean().data(), 0, in.channels());

@@ -17,8 +17,7 @@ final class LayerNormGolden {
     LayerNorm ln = LayerNorm.builder(Arrays.copyOfRange(dims, dims.length - k, dims.length))
         .optEps(c.metaDouble("eps")).optElementwiseAffine(affine).build();
     if (affine) {
-      System.arraycopy(c.floats("weight"), 0, ln.weight().data(), 0, ln.weight().size());
-      System.arraycopy(c.floats("bias"), 0, ln.bias().data(), 0, ln.bias().size());
+      ChannelLayouts.copyAffine(c, ln.weight(), ln.bias());
     }
     Tensor y = ln.forward(x);
     Tensor dx = ln.backward(c.tensor("grad_output", Layout.ROW_MAJOR));

@@ -153,6 +153,25 @@ class LayerGradientTest {
     AllClose.assertAllClose(dropout.forward(x).data(), x.data(), 0, 0, "eval is the identity");
   }
 
+  @ParameterizedTest
+  @EnumSource(value = Layout.class, names = {"NCHW", "NHWC"})
+  void skippingTheInputGradientKeepsParameterGradients(Layout layout) {
+    Tensor x = Tensor.randn(16, Layout.NCHW, 5, 2, 6, 6).toLayout(layout);
+    Conv2d a = Conv2d.builder(2, 3, 3).optPadding(1).optSeed(1).build();
+    Conv2d b = Conv2d.builder(2, 3, 3).optPadding(1).optSeed(1).build();
+    b.setInputGradientNeeded(false);
+    Tensor dy = Tensor.randn(17, a.forward(x).layout(), a.forward(x).shape().dims());
+    a.backward(dy);
+    b.forward(x);
+    assertEquals(null, b.backward(dy), "no input gradient when not needed");
+    AllClose.assertAllClose(b.weight().grad().data(), a.weight().grad().data(), 0, 0, "weight gradient");
+    AllClose.assertAllClose(b.bias().grad().data(), a.bias().grad().data(), 0, 0, "bias gradient");
+    Linear l = Linear.builder(3, 2).build();
+    l.setInputGradientNeeded(false);
+    l.forward(Tensor.randn(18, Layout.NC, 4, 3));
+    assertEquals(null, l.backward(Tensor.randn(19, Layout.NC, 4, 2)));
+  }
+
   @Test
   void badInputsNameTheProblem() {
     Linear linear = Linear.builder(4, 2).build();

@@ -53,7 +53,7 @@ final class EvalCommand implements Callable<Integer> {
     }
     Sequential net = Models.create(model, 0);
     ModelFile.load(net, weights);
-    Dataset test = EmbeddedData.load(data).test();
+    Dataset test = EmbeddedData.loadTest(data);
     Trainer.Evaluation e = Trainer.evaluate(net, x -> Models.prepareInput(model, x), test, batch);
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();

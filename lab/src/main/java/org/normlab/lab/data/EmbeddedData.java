@@ -26,6 +26,11 @@ public final class EmbeddedData {
     return dir == null ? embedded() : DataDirectory.load(dir);
   }
 
+  /** The test set in {@code dir} (only the test files are needed), or the embedded one when null. */
+  public static Dataset loadTest(Path dir) throws IOException {
+    return dir == null ? embedded().test() : DataDirectory.loadTest(dir);
+  }
+
   /** The embedded training subset and test set (read once, then shared: treat as read-only). */
   public static DataDirectory.Split embedded() {
     DataDirectory.Split s = embedded;
