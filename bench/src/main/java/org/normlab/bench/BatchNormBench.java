@@ -17,8 +17,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Batch normalization: training forward, training forward+backward and eval forward, plus a
- * size-matched copy (x into y, the same arrays) as the bandwidth ceiling. {@code shape} is the
+ * Batch normalization: training forward, training forward+backward and eval forward (the
+ * bandwidth ceiling is StreamBench.copy of the same bytes, run by bench/benchmarks.py). {@code shape} is the
  * logical (PyTorch) shape N,C[,spatial...] written with 'x' (JMH's -p splits values at commas;
  * commas are accepted too); {@code layout} its memory order (NCHW, NHWC, NC...).
  * Outputs are preallocated ({@code forward(x, out)}, {@code backward(dy, dx)}), as PyTorch's
@@ -73,14 +73,5 @@ public class BatchNormBench {
   @Benchmark
   public Tensor evalForward() {
     return eval.forward(x, y);
-  }
-
-  /** The copy ceiling: x into y with the same thread count, in 64 KiB pieces. */
-  @Benchmark
-  public Tensor copy() {
-    float[] src = x.data();
-    float[] dst = y.data();
-    Parallel.forRange(0, src.length, 1 << 14, (from, to) -> System.arraycopy(src, from, dst, from, to - from));
-    return y;
   }
 }

@@ -15,7 +15,8 @@ import java.util.concurrent.RecursiveAction;
  * that combines per-piece results in piece order gets the same bits with 1 thread and with N.
  */
 public final class Parallel {
-  private static volatile int threads = initialThreads();
+  /** 0 until first read: a bad NORMLAB_THREADS then fails at that call, not in class init. */
+  private static volatile int threads;
   private static volatile ForkJoinPool pool;
 
   private Parallel() {}
@@ -45,7 +46,16 @@ public final class Parallel {
 
   /** The number of threads parallel loops use. */
   public static int threads() {
-    return threads;
+    int t = threads;
+    if (t == 0) {
+      synchronized (Parallel.class) {
+        if (threads == 0) {
+          threads = initialThreads();
+        }
+        t = threads;
+      }
+    }
+    return t;
   }
 
   /** Sets the number of threads (at least 1). */
@@ -69,7 +79,7 @@ public final class Parallel {
       synchronized (Parallel.class) {
         p = pool;
         if (p == null) {
-          p = new ForkJoinPool(threads);
+          p = new ForkJoinPool(threads());
           pool = p;
         }
       }
@@ -91,7 +101,7 @@ public final class Parallel {
     }
     int pieces = (int) (((long) n + grain - 1) / grain);
     // Nested loops (called from a pool worker) run serially on that worker.
-    if (threads == 1 || pieces == 1 || isInPool()) {
+    if (threads() == 1 || pieces == 1 || isInPool()) {
       runSerial(from, to, grain, body);
       return;
     }

@@ -7,8 +7,15 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link LossKernels} on the Vector API, with the lanewise EXP and LOG operators (vectorized
- * math library calls on x86). Package-private: loaded only through {@link VectorKernels}. The
+ * {@link LossKernels} on the Vector API.
+ *
+ * <p>Softmax (cross-entropy) uses {@link VectorMath#expNonPositive}, which gives the same bits in
+ * interpreted and compiled code, so training runs are reproducible bit for bit. The elementwise
+ * losses (bce, bce with logits, kl_div) use the lanewise EXP and LOG operators: compiled code calls
+ * the vector math library, while code not yet compiled computes each lane with Math.exp and
+ * Math.log, so their last bit may differ between the first calls of a JVM and later ones.
+ * (VectorMath inlined into those larger loops exceeds the JIT's inlining node budget, and the
+ * boxed vectors that result make them 20x slower.) Package-private: loaded only through {@link VectorKernels}. The
  * scalar math of each loop is the comment above it; row tails use masked vectors so that short
  * rows (10 classes) stay vectorized too.
  */
@@ -35,14 +42,14 @@ final class VectorLossKernels implements LossKernels {
     // e = exp(x[j] - m); s += e; p[j] = e
     FloatVector vs = FloatVector.zero(F);
     for (j = 0; j < bound; j += step) {
-      FloatVector e = FloatVector.fromArray(F, x, xOff + j).sub(m).lanewise(VectorOperators.EXP);
+      FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(F, x, xOff + j).sub(m));
       vs = vs.add(e);
       if (p != null) {
         e.intoArray(p, pOff + j);
       }
     }
     if (j < len) {
-      FloatVector e = FloatVector.fromArray(F, x, xOff + j, tail).sub(m).lanewise(VectorOperators.EXP);
+      FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(F, x, xOff + j, tail).sub(m));
       vs = vs.add(e, tail);
       if (p != null) {
         e.intoArray(p, pOff + j, tail);
@@ -93,7 +100,7 @@ final class VectorLossKernels implements LossKernels {
     int bound = F.loopBound(n);
     int i = 0;
     for (; i < bound; i += F.length()) {
-      FloatVector.fromArray(F, e, eOff + i).lanewise(VectorOperators.EXP).intoArray(e, eOff + i);
+      VectorMath.expNonPositive(FloatVector.fromArray(F, e, eOff + i)).intoArray(e, eOff + i);
     }
     for (; i < n; i++) {
       e[eOff + i] = (float) Math.exp(e[eOff + i]);
@@ -163,6 +170,14 @@ final class VectorLossKernels implements LossKernels {
     return s;
   }
 
+  /** Stores the losses l at loss[at..] (when loss != null) and returns acc + l, widened to double. */
+  private static DoubleVector accumulate(DoubleVector acc, FloatVector l, float[] loss, int at) {
+    if (loss != null) {
+      l.intoArray(loss, at);
+    }
+    return acc.add(lo(l)).add(hi(l));
+  }
+
   private static DoubleVector lo(FloatVector v) {
     return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
   }
@@ -178,8 +193,7 @@ final class VectorLossKernels implements LossKernels {
     // l = w ((1 - y) x + lw softplus(-x)); sigmoid(x) = x >= 0 ? 1/(1+e) : e/(1+e)
     // grad = gradScale w (lw sigmoid(x) - lw + 1 - y)
     FloatVector one = FloatVector.broadcast(F, 1f);
-    DoubleVector acc0 = DoubleVector.zero(D);
-    DoubleVector acc1 = DoubleVector.zero(D);
+    DoubleVector acc = DoubleVector.zero(D);
     int bound = F.loopBound(len);
     int i = 0;
     for (; i < bound; i += F.length()) {
@@ -194,18 +208,14 @@ final class VectorLossKernels implements LossKernels {
       FloatVector wv = w == null ? one : FloatVector.fromArray(F, w, at);
       FloatVector oneMinusY = one.sub(yv);
       FloatVector l = oneMinusY.mul(xv).add(lw.mul(softplus)).mul(wv);
-      acc0 = acc0.add(lo(l));
-      acc1 = acc1.add(hi(l));
-      if (loss != null) {
-        l.intoArray(loss, at);
-      }
+      acc = accumulate(acc, l, loss, at);
       if (grad != null) {
         FloatVector r = one.div(one.add(e));
         FloatVector sigmoid = r.mul(e).blend(r, xv.compare(VectorOperators.GE, 0f));
         lw.mul(sigmoid).sub(lw).add(oneMinusY).mul(wv).mul(gradScale).intoArray(grad, at);
       }
     }
-    return sumLanes(acc0.add(acc1))
+    return sumLanes(acc)
         + TAIL.bceWithLogits(loss, grad, x, y, w, pw, off + i, len - i, gradScale);
   }
 
@@ -215,8 +225,7 @@ final class VectorLossKernels implements LossKernels {
     // l = -w (y max(log p, -100) + (1 - y) max(log(1 - p), -100))
     // grad = gradScale w (p - y) / max(p (1 - p), 1e-12)
     FloatVector one = FloatVector.broadcast(F, 1f);
-    DoubleVector acc0 = DoubleVector.zero(D);
-    DoubleVector acc1 = DoubleVector.zero(D);
+    DoubleVector acc = DoubleVector.zero(D);
     int bound = F.loopBound(len);
     int i = 0;
     for (; i < bound; i += F.length()) {
@@ -228,16 +237,12 @@ final class VectorLossKernels implements LossKernels {
       FloatVector logP = pv.lanewise(VectorOperators.LOG).max(-100f);
       FloatVector log1mP = oneMinusP.lanewise(VectorOperators.LOG).max(-100f);
       FloatVector l = yv.mul(logP).add(one.sub(yv).mul(log1mP)).mul(wv).neg();
-      acc0 = acc0.add(lo(l));
-      acc1 = acc1.add(hi(l));
-      if (loss != null) {
-        l.intoArray(loss, at);
-      }
+      acc = accumulate(acc, l, loss, at);
       if (grad != null) {
         pv.sub(yv).mul(wv).mul(gradScale).div(pv.mul(oneMinusP).max(1e-12f)).intoArray(grad, at);
       }
     }
-    return sumLanes(acc0.add(acc1))
+    return sumLanes(acc)
         + TAIL.binaryCrossEntropy(loss, grad, p, y, w, off + i, len - i, gradScale);
   }
 
@@ -246,8 +251,7 @@ final class VectorLossKernels implements LossKernels {
       float gradScale) {
     // p = logTarget ? exp(t) : t; log p = logTarget ? t : log(t)
     // l = p (log p - x), 0 where p = 0; grad = -gradScale p
-    DoubleVector acc0 = DoubleVector.zero(D);
-    DoubleVector acc1 = DoubleVector.zero(D);
+    DoubleVector acc = DoubleVector.zero(D);
     float minusScale = -gradScale;
     int bound = F.loopBound(len);
     int i = 0;
@@ -264,16 +268,12 @@ final class VectorLossKernels implements LossKernels {
         pv = tv;
         l = pv.mul(tv.lanewise(VectorOperators.LOG).sub(xv)).blend(0f, tv.compare(VectorOperators.EQ, 0f));
       }
-      acc0 = acc0.add(lo(l));
-      acc1 = acc1.add(hi(l));
-      if (loss != null) {
-        l.intoArray(loss, at);
-      }
+      acc = accumulate(acc, l, loss, at);
       if (grad != null) {
         pv.mul(minusScale).intoArray(grad, at);
       }
     }
-    return sumLanes(acc0.add(acc1))
+    return sumLanes(acc)
         + TAIL.klDiv(loss, grad, x, t, logTarget, off + i, len - i, gradScale);
   }
 }
