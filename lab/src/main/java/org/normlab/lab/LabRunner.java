@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.normlab.lab.acceptance.AcceptanceTable;
+import org.normlab.lab.acceptance.Status;
 import org.normlab.lab.report.IndexPage;
 import org.normlab.lab.report.ReportWriter;
 
@@ -43,8 +44,9 @@ public final class LabRunner {
       folders.add(folder);
       AcceptanceTable table = ReportWriter.write(folder, e);
       tables.add(table);
-      console.println("Acceptance, " + e.name() + " (" + table.count(org.normlab.lab.acceptance.Status.PASS)
-          + " of " + table.rows().size() + " bars pass):");
+      long judged = table.rows().size() - table.count(Status.REPORT);
+      console.println("Acceptance, " + e.name() + " (" + table.count(Status.PASS) + " of " + judged
+          + " bars pass" + (judged < table.rows().size() ? ", " + table.count(Status.REPORT) + " reported" : "") + "):");
       console.print(table.toText());
       console.println("report: " + folder.report().toAbsolutePath().normalize());
       console.println();

@@ -24,8 +24,8 @@ import org.normlab.tensor.Tensor;
 /**
  * E0, covariate shift: the classic picture (Shimodaira 2000; Sugiyama et al. 2007) of a regression
  * fit on inputs from one region of a 1-D function and tested on inputs from another. True
- * function f(x) = sinc(x) = sin(pi x)/(pi x); {@value #TRAIN_POINTS} training inputs x ~ N(1,
- * 0.5^2), {@value #TEST_POINTS} test inputs x ~ N(2, 0.25^2), targets f(x) + N(0, 0.1^2); a 1-32-32-1
+ * function f(x) = sinc(x) = sin(pi x)/(pi x); {@value #TRAIN_POINTS} training inputs x ~ N(0.5,
+ * 0.4^2), {@value #TEST_POINTS} test inputs x ~ N(2.5, 0.3^2), targets f(x) + N(0, 0.1^2); a 1-32-32-1
  * tanh MLP trained full-batch with Adam (lr 0.01) on the MSE loss.
  */
 public final class E0CovariateShift implements Experiment {
@@ -98,7 +98,7 @@ public final class E0CovariateShift implements Experiment {
         Charts.scatter(chart, set + " points", pts.stream().mapToDouble(r -> r.num("x")).toArray(),
             pts.stream().mapToDouble(r -> r.num("y")).toArray(), Charts.color(set.equals("train") ? 0 : 2));
       }
-      figs.add(new Figure("Training inputs x ~ N(1, 0.5^2), test inputs x ~ N(2, 0.25^2); the function is the same.",
+      figs.add(new Figure("Training inputs x ~ N(0.5, 0.4^2), test inputs x ~ N(2.5, 0.3^2); the function is the same.",
           chart));
     }
     Charts.curves(log, List.of(RUN), "train", "loss", "Training MSE", "MSE", true)
@@ -129,8 +129,8 @@ public final class E0CovariateShift implements Experiment {
     long steps = ctx.scale().pick(50, 3000, 6000);
     for (long seed : ctx.seeds()) {
       SplittableRandom random = new SplittableRandom(seed * 1_000_033L);
-      Tensor[] train = sample(TRAIN_POINTS, 1.0, 0.5, random);
-      Tensor[] test = sample(TEST_POINTS, 2.0, 0.25, random);
+      Tensor[] train = sample(TRAIN_POINTS, 0.5, 0.4, random);
+      Tensor[] test = sample(TEST_POINTS, 2.5, 0.3, random);
       Net net = Mlp.builder(1, 32, 32, 1).optActivation(Mlp.Activation.TANH).optSeed(seed).build();
       Adam adam = Adam.builder().optLearningRate(0.01).build(net.parameters());
       Recorder rec = ctx.start(RUN, seed, steps);
@@ -144,7 +144,7 @@ public final class E0CovariateShift implements Experiment {
       }
       rec.log("fit", steps, "train_mse", mse(net, train), "test_mse", mse(net, test));
       for (int i = 0; i <= 100; i++) {
-        double x = -0.5 + 3.5 * i / 100;
+        double x = -1.0 + 4.5 * i / 100;
         Tensor out = net.forward(Tensor.wrap(new float[] {(float) x}, Layout.NC, 1, 1));
         rec.log("curve", steps, "x", x, "true", f(x), "learned", out.data()[0]);
       }

@@ -24,8 +24,9 @@ import org.normlab.tensor.Tensor;
 /**
  * E1, Ioffe &amp; Szegedy Fig. 1 (reproductions.md): 784-100-100-100-10 sigmoid MLP with and
  * without BN, W ~ N(0, 0.01^2), b = 0, plain SGD lr 0.5, batch 60; test accuracy on the full test
- * set and the 15/50/85th percentiles of unit 0 of hidden layer 3 (the input of its sigmoid, in
- * evaluation mode) on 1000 fixed test images, every 500 steps.
+ * set (inference mode) and the 15/50/85th percentiles of unit 0 of hidden layer 3 (the input of
+ * its sigmoid; BN normalizing with the probe set's statistics) on 1000 fixed test images, every
+ * 500 steps.
  */
 public final class E1ActivationsOverTime implements Experiment {
   static final String PLAIN = "plain";
@@ -54,7 +55,8 @@ public final class E1ActivationsOverTime implements Experiment {
         + " normalization: with BN the test accuracy rises faster and higher, and the distribution of the input"
         + " of a sigmoid in the last hidden layer (its 15th, 50th and 85th percentiles) stays nearly flat, while"
         + " without BN it drifts over training. We re-run it on Fashion-MNIST with W ~ N(0, 0.01^2), plain SGD at"
-        + " lr 0.5 and batch 60, measuring unit 0 of hidden layer 3 on 1000 fixed test images in inference mode.";
+        + " lr 0.5 and batch 60, measuring unit 0 of hidden layer 3 on 1000 fixed test images (BN normalizing with"
+        + " the statistics of those images).";
   }
 
   @Override
@@ -129,7 +131,8 @@ public final class E1ActivationsOverTime implements Experiment {
         .ifPresent(c -> figs.add(new Figure("15th, 50th and 85th percentiles of unit 0 of hidden layer 3 before its"
             + " sigmoid, on 1000 fixed test images (first seed).", c)));
     Charts.percentiles(log, BN, "pct", "p", "(c) With BN: input of a last-layer sigmoid", 1)
-        .ifPresent(c -> figs.add(new Figure("The same unit with BN (after BN's affine step, before the sigmoid).", c)));
+        .ifPresent(c -> figs.add(new Figure("The same unit with BN (after BN's affine step, before the sigmoid; BN uses the statistics"
+            + " of the 1000 images).", c)));
     Charts.curves(log, List.of(PLAIN, BN), "train", "loss", "Training loss", "cross-entropy", true)
         .ifPresent(c -> figs.add(new Figure("Mean training loss of the batches between log points.", c)));
     Inference.figure(log).ifPresent(figs::add);
@@ -151,12 +154,12 @@ public final class E1ActivationsOverTime implements Experiment {
             .optWeightInit(Init.normal(0.01)).optBiasInit(Init.zeros())
             .optSeed(seed).build();
         Recorder rec = ctx.start(run, seed, steps);
-        logPercentiles(net, probe, 0, rec);
+        logPercentiles(net, bns, probe, 0, rec);
         ClassifierLoop.builder().setNet(net)
             .setOptimizer(Sgd.builder().setLearningRate(LR).build(net.parameters()))
             .setData(data).setBatchSize(BATCH).setSteps(steps).optSeed(seed)
             .optLogEvery(Math.max(1, every / 5)).optEvalEvery(every)
-            .optHook(ClassifierLoop.Hook.afterEvery(every, steps, (step, log) -> logPercentiles(net, probe, step, log)))
+            .optHook(ClassifierLoop.Hook.afterEvery(every, steps, (step, log) -> logPercentiles(net, bns, probe, step, log)))
             .build().run(rec);
         bns.compare(net, data, BATCH, seed, steps, rec);
         rec.done();
@@ -164,15 +167,20 @@ public final class E1ActivationsOverTime implements Experiment {
     }
   }
 
-  /** Percentiles of unit 0 of hidden layer 3's pre-activation on the probe images, in inference mode. */
-  static void logPercentiles(Net net, Tensor probe, long step, Recorder log) {
-    net.setTraining(false);
+  /**
+   * Percentiles of unit 0 of hidden layer 3's pre-activation on the probe images, as the network
+   * computes them in training: BN normalizes with the statistics of those 1000 images (its
+   * running statistics are not updated). The moving averages would add their own lag and noise
+   * to the picture.
+   */
+  static void logPercentiles(Net net, Inference.Tracker bns, Tensor probe, long step, Recorder log) {
+    bns.all().forEach(bn -> bn.setUpdateRunningStats(false));
     try {
       net.forward(probe);
       double[] p = Probes.percentiles(net.preActivation(3), 0);
       log.log("pct", step, "p15", p[0], "p50", p[1], "p85", p[2]);
     } finally {
-      net.setTraining(true);
+      bns.all().forEach(bn -> bn.setUpdateRunningStats(true));
     }
   }
 }

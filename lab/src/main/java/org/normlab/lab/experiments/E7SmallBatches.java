@@ -26,7 +26,9 @@ import org.normlab.norm.BatchNorm;
  * E7, small batches (reproductions.md): MLP 784-256-256-10 ReLU with BN, LayerNorm, GroupNorm (8
  * groups of 32) or Batch Renorm after each hidden linear layer, batch N in {32, 16, 8, 4, 2}, SGD
  * momentum 0.9 at lr 0.1*N/32, one epoch each; BN and Batch Renorm on non-i.i.d. batches (each
- * batch from 2 classes, N = 32); ghost BN (batch 1024, ghost 32) against BN at 1024 and at 32.
+ * batch from 2 classes, N = 32); ghost BN (batch 1024, ghost 32) against BN at 1024 and at 32; the
+ * two 1024 runs take as many steps as one epoch at batch 32 (Hoffer et al.'s "train longer") at
+ * lr 0.1 x sqrt(1024/32) (their square-root scaling).
  * Batch Renorm's schedule is the paper's scaled to the run: rmax 1 and dmax 0 for the first 1/8
  * of the steps, then rmax rises linearly to 3 at the end and dmax to 5 at 5/8; its moving
  * averages use rate 0.01.
@@ -108,7 +110,8 @@ public final class E7SmallBatches implements Experiment {
           return small == null || noniid == null ? null : Check.of(small.pass() && noniid.pass(),
               "batch 4: " + small.measured() + "; non-i.i.d.: " + noniid.measured());
         }),
-        Bar.reportOnly("G", "Ghost BN (batch 1024, ghost 32) vs BN at 1024 and at 32: report only", (log, seed) -> {
+        Bar.reportOnly("G", "Ghost BN (batch 1024, ghost 32) vs BN at 1024 (both as many steps as an epoch at"
+            + " batch 32, lr 0.1 x sqrt(32)) and BN at 32: report only", (log, seed) -> {
           double ghost = error(log, "ghost-1024/32", seed);
           double big = error(log, "bn-1024", seed);
           double small = error(log, run("bn", 32), seed);
@@ -193,14 +196,17 @@ public final class E7SmallBatches implements Experiment {
       if (data.trainSize() >= GHOST_BATCH) {
         train(ctx, data, "bn-1024", "bn", GHOST_BATCH, 0, seed, null);
         train(ctx, data, "ghost-1024/32", "bn", GHOST_BATCH, GHOST, seed, null);
+
       }
     }
   }
 
   private void train(RunContext ctx, LabData data, String run, String norm, int batch, int ghost, long seed,
       ClassifierLoop.BatchSource batches) {
-    long steps = ctx.scale() == org.normlab.lab.Scale.TINY ? Math.min(5, data.trainSize() / batch)
-        : data.trainSize() / batch;
+    boolean large = batch == GHOST_BATCH;
+    long epochSteps = data.trainSize() / (large ? GHOST : batch);
+    long steps = ctx.scale() == org.normlab.lab.Scale.TINY ? Math.min(5, epochSteps) : epochSteps;
+    double lr = large ? 0.1 * Math.sqrt((double) batch / 32) : 0.1 * batch / 32;
     Inference.Tracker bns = new Inference.Tracker();
     NormFactory factory = switch (norm) {
       case "bn" -> bns.batchNorm(b -> ghost > 0 ? b.optGhostBatchSize(ghost) : b);
@@ -210,7 +216,7 @@ public final class E7SmallBatches implements Experiment {
       default -> throw new IllegalArgumentException("norm: expected bn, renorm, ln or gn, got " + norm);
     };
     Net net = Mlp.builder(data.inputs(), 256, 256, 10).optNorm(factory).optSeed(seed).build();
-    Sgd sgd = Sgd.builder().setLearningRate(0.1 * batch / 32).optMomentum(0.9).build(net.parameters());
+    Sgd sgd = Sgd.builder().setLearningRate(lr).optMomentum(0.9).build(net.parameters());
     Recorder rec = ctx.start(run, seed, steps);
     ClassifierLoop.Builder loop = ClassifierLoop.builder().setNet(net).setOptimizer(sgd).setData(data)
         .setBatchSize(batch).setSteps(steps).optSeed(seed)
@@ -230,7 +236,7 @@ public final class E7SmallBatches implements Experiment {
       });
     }
     loop.build().run(rec);
-    rec.done("batch", batch, "lr", 0.1 * batch / 32);
+    rec.done("batch", batch, "lr", lr);
   }
 
   /**
