@@ -91,7 +91,8 @@ final class TrainCommand implements Callable<Integer> {
     validate();
     PrintStream console = System.out;
     DataDirectory.Split split = EmbeddedData.load(data);
-    Sequential net = Models.create(model, seed);
+    int[] image = split.train().images().shape().dims();
+    Sequential net = Models.create(model, seed, image[1], image[2], image[3]);
     Optimizer opt = optimizer.equals("adam")
         ? Adam.builder().optLearningRate(lr).optWeightDecay(weightDecay).build(net.parameters())
         : Sgd.builder().setLearningRate(lr).optMomentum(momentum).optWeightDecay(weightDecay).build(net.parameters());
