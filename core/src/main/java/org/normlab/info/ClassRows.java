@@ -31,12 +31,7 @@ final class ClassRows {
   }
 
   static ClassRows of(String name, Tensor t) {
-    if (t == null) {
-      throw new IllegalArgumentException(name + ": expected a tensor, got null");
-    }
-    if (t.rank() < 2) {
-      throw new IllegalArgumentException(name + ": expected rank >= 2 (N, C, d1, ...), got shape " + t.shape());
-    }
+    requireRows(name, t);
     int n = t.dim(0);
     if (t.layout().isChannelsLast()) {
       int c = t.dim(t.rank() - 1);
@@ -53,6 +48,21 @@ final class ClassRows {
     float[] rows = new float[t.size()];
     transpose(rows, t.data(), n, c, s);
     return new ClassRows(rows, n, c, s, true);
+  }
+
+  /** The number of rows (N * d1 * ...) without transposing anything. */
+  static int rowCount(String name, Tensor t) {
+    requireRows(name, t);
+    return t.size() / Math.max(1, t.layout().isChannelsLast() ? t.dim(t.rank() - 1) : t.dim(1));
+  }
+
+  private static void requireRows(String name, Tensor t) {
+    if (t == null) {
+      throw new IllegalArgumentException(name + ": expected a tensor, got null");
+    }
+    if (t.rank() < 2) {
+      throw new IllegalArgumentException(name + ": expected rank >= 2 (N, C, d1, ...), got shape " + t.shape());
+    }
   }
 
   int size() {

@@ -173,7 +173,7 @@ public final class CrossEntropy {
   /** Reduction NONE against class probabilities: one loss per sample, in (n, d1, ...) order. */
   public float[] lossPerSample(Tensor logits, Tensor probabilities, float[] gradOutput, float[] gradLogits) {
     requireNone();
-    float[] out = new float[logits == null ? 0 : ClassRows.of("logits", logits).rows];
+    float[] out = new float[ClassRows.rowCount("logits", logits)];
     probability(logits, probabilities, gradOutput, gradLogits, out);
     return out;
   }

@@ -228,49 +228,43 @@ public class ScalarEngineKernels implements EngineKernels {
     }
   }
 
+  /**
+   * Memory strides of a pooling's input and output: image, channel, row and column, for either
+   * layout, so one loop serves both (index = n*image + c*channel + y*row + x*column).
+   */
+  private record PoolStrides(int inImage, int inChannel, int inRow, int inColumn,
+      int outImage, int outChannel, int outRow, int outColumn) {
+    static PoolStrides of(PoolGeometry g) {
+      int oh = g.outH();
+      int ow = g.outW();
+      int c = g.c();
+      return g.channelsLast()
+          ? new PoolStrides(g.h() * g.w() * c, 1, g.w() * c, c, oh * ow * c, 1, ow * c, c)
+          : new PoolStrides(c * g.h() * g.w(), g.h() * g.w(), g.w(), 1, c * oh * ow, oh * ow, ow, 1);
+    }
+  }
+
   @Override
   public void maxPool(float[] y, int[] argmax, float[] x, PoolGeometry g) {
-    int oh = g.outH();
-    int ow = g.outW();
-    Parallel.forRange(0, g.n(), 1, (from, to) -> {
-      for (int n = from; n < to; n++) {
-        for (int c = 0; c < g.c(); c++) {
-          for (int oy = 0; oy < oh; oy++) {
-            for (int ox = 0; ox < ow; ox++) {
-              float best = Float.NEGATIVE_INFINITY;
-              int bestIndex = -1;
-              for (int ki = 0; ki < g.kh(); ki++) {
-                int iy = oy * g.strideH() - g.padH() + ki;
-                if (iy < 0 || iy >= g.h()) {
-                  continue;
-                }
-                for (int kj = 0; kj < g.kw(); kj++) {
-                  int ix = ox * g.strideW() - g.padW() + kj;
-                  if (ix < 0 || ix >= g.w()) {
-                    continue;
-                  }
-                  int idx = g.inputIndex(n, c, iy, ix);
-                  float v = x[idx];
-                  // NaN propagates (PyTorch: a NaN in the window gives NaN).
-                  if (v > best || Float.isNaN(v) || bestIndex < 0) {
-                    best = v;
-                    bestIndex = idx;
-                    if (Float.isNaN(v)) {
-                      break;
-                    }
-                  }
-                }
-                if (Float.isNaN(best)) {
-                  break;
-                }
-              }
-              int o = g.outputIndex(n, c, oy, ox);
-              y[o] = best;
-              argmax[o] = bestIndex;
+    pooledWindows(g, (n, inPlane, o, y0, y1, x0, x1, s, inv) -> {
+      int bestIndex = inPlane + y0 * s.inRow() + x0 * s.inColumn();
+      float best = x[bestIndex];
+      // the first maximum wins ties; a NaN wins and stays (PyTorch propagates NaN)
+      for (int iy = y0; iy < y1 && !Float.isNaN(best); iy++) {
+        for (int ix = x0; ix < x1; ix++) {
+          int idx = inPlane + iy * s.inRow() + ix * s.inColumn();
+          float v = x[idx];
+          if (v > best || Float.isNaN(v)) {
+            best = v;
+            bestIndex = idx;
+            if (Float.isNaN(v)) {
+              break;
             }
           }
         }
       }
+      y[o] = best;
+      argmax[o] = bestIndex;
     });
   }
 
@@ -283,52 +277,57 @@ public class ScalarEngineKernels implements EngineKernels {
 
   @Override
   public void avgPool(float[] y, float[] x, PoolGeometry g) {
-    int oh = g.outH();
-    int ow = g.outW();
-    float inv = 1f / (g.kh() * g.kw());
-    Parallel.forRange(0, g.n(), 1, (from, to) -> {
-      for (int n = from; n < to; n++) {
-        for (int c = 0; c < g.c(); c++) {
-          for (int oy = 0; oy < oh; oy++) {
-            for (int ox = 0; ox < ow; ox++) {
-              double s = 0;
-              for (int ki = 0; ki < g.kh(); ki++) {
-                int iy = oy * g.strideH() - g.padH() + ki;
-                for (int kj = 0; kj < g.kw(); kj++) {
-                  int ix = ox * g.strideW() - g.padW() + kj;
-                  if (iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w()) {
-                    s += x[g.inputIndex(n, c, iy, ix)];
-                  }
-                }
-              }
-              y[g.outputIndex(n, c, oy, ox)] = (float) s * inv;
-            }
-          }
+    pooledWindows(g, (n, inPlane, o, y0, y1, x0, x1, s, inv) -> {
+      double sum = 0;
+      for (int iy = y0; iy < y1; iy++) {
+        for (int ix = x0; ix < x1; ix++) {
+          sum += x[inPlane + iy * s.inRow() + ix * s.inColumn()];
         }
       }
+      y[o] = (float) sum * inv;
     });
   }
 
   @Override
   public void avgPoolBackwardAccumulate(float[] dx, float[] dy, PoolGeometry g) {
+    pooledWindows(g, (n, inPlane, o, y0, y1, x0, x1, s, inv) -> {
+      float d = dy[o] * inv;
+      for (int iy = y0; iy < y1; iy++) {
+        for (int ix = x0; ix < x1; ix++) {
+          dx[inPlane + iy * s.inRow() + ix * s.inColumn()] += d;
+        }
+      }
+    });
+  }
+
+  /** One pooling window: output index, the clipped input rows [y0, y1) and columns [x0, x1). */
+  @FunctionalInterface
+  private interface Window {
+    void run(int n, int inPlane, int out, int y0, int y1, int x0, int x1, PoolStrides s, float inv);
+  }
+
+  /**
+   * Visits every output window of a pooling, images in parallel (each image's windows read and
+   * write only that image). {@code inv} is 1 / the full window size, padding included (average
+   * pooling's count_include_pad=True).
+   */
+  private static void pooledWindows(PoolGeometry g, Window window) {
     int oh = g.outH();
     int ow = g.outW();
+    PoolStrides s = PoolStrides.of(g);
     float inv = 1f / (g.kh() * g.kw());
     Parallel.forRange(0, g.n(), 1, (from, to) -> {
       for (int n = from; n < to; n++) {
         for (int c = 0; c < g.c(); c++) {
+          int inPlane = n * s.inImage() + c * s.inChannel();
+          int outPlane = n * s.outImage() + c * s.outChannel();
           for (int oy = 0; oy < oh; oy++) {
+            int y0 = Math.max(0, oy * g.strideH() - g.padH());
+            int y1 = Math.min(g.h(), oy * g.strideH() - g.padH() + g.kh());
             for (int ox = 0; ox < ow; ox++) {
-              float d = dy[g.outputIndex(n, c, oy, ox)] * inv;
-              for (int ki = 0; ki < g.kh(); ki++) {
-                int iy = oy * g.strideH() - g.padH() + ki;
-                for (int kj = 0; kj < g.kw(); kj++) {
-                  int ix = ox * g.strideW() - g.padW() + kj;
-                  if (iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w()) {
-                    dx[g.inputIndex(n, c, iy, ix)] += d;
-                  }
-                }
-              }
+              int x0 = Math.max(0, ox * g.strideW() - g.padW());
+              int x1 = Math.min(g.w(), ox * g.strideW() - g.padW() + g.kw());
+              window.run(n, inPlane, outPlane + oy * s.outRow() + ox * s.outColumn(), y0, y1, x0, x1, s, inv);
             }
           }
         }

@@ -214,26 +214,16 @@ final class VectorBatchNormKernels implements BatchNormKernels {
   public void affine(float[] y, float[] x, int off, int p0, int p1, int c,
       float[] m, float[] a, float[] b, boolean relu) {
     int bound = F.loopBound(c);
-    int pos = p0;
-    // Four positions per step share one load of m, a and b for each channel vector.
-    for (; pos + 4 <= p1; pos += 4) {
+    for (int pos = p0; pos < p1; pos++) {
       int base = off + pos * c;
-      for (int j = 0; j < bound; j += FL) {
-        FloatVector vm = FloatVector.fromArray(F, m, j);
-        FloatVector va = FloatVector.fromArray(F, a, j);
-        FloatVector vb = FloatVector.fromArray(F, b, j);
-        for (int q = base + j; q < base + j + 4 * c; q += c) {
-          // y[ch] = fma(x[ch] - m[ch], a[ch], b[ch]), then max(y, 0) when relu
-          FloatVector v = FloatVector.fromArray(F, x, q).sub(vm).fma(va, vb);
-          (relu ? v.max(0f) : v).intoArray(y, q);
-        }
+      // y[ch] = fma(x[ch] - m[ch], a[ch], b[ch]), then max(y, 0) when relu
+      int ch = 0;
+      for (; ch < bound; ch += FL) {
+        FloatVector v = FloatVector.fromArray(F, x, base + ch).sub(FloatVector.fromArray(F, m, ch))
+            .fma(FloatVector.fromArray(F, a, ch), FloatVector.fromArray(F, b, ch));
+        (relu ? v.max(0f) : v).intoArray(y, base + ch);
       }
-      for (int q = 0; q < 4 && bound < c; q++) {
-        ScalarBatchNormKernels.affineChannels(y, x, base + q * c, bound, c, m, a, b, relu);
-      }
-    }
-    for (; pos < p1; pos++) {
-      ScalarBatchNormKernels.affineChannels(y, x, off + pos * c, 0, c, m, a, b, relu);
+      ScalarBatchNormKernels.affineChannels(y, x, base, ch, c, m, a, b, relu);
     }
   }
 
@@ -266,29 +256,18 @@ final class VectorBatchNormKernels implements BatchNormKernels {
   public void gradInput(float[] dx, float[] dy, float[] x, float[] reluOut,
       int off, int p0, int p1, int c, float[] m, float[] k1, float[] k2, float[] k3) {
     int bound = F.loopBound(c);
-    int pos = p0;
-    // Four positions per step share one load of m, k1, k2 and k3 for each channel vector.
-    for (; pos + 4 <= p1; pos += 4) {
+    for (int pos = p0; pos < p1; pos++) {
       int base = off + pos * c;
-      for (int j = 0; j < bound; j += FL) {
-        FloatVector vm = FloatVector.fromArray(F, m, j);
-        FloatVector v1 = FloatVector.fromArray(F, k1, j);
-        FloatVector v2 = FloatVector.fromArray(F, k2, j);
-        FloatVector v3 = FloatVector.fromArray(F, k3, j);
-        for (int q = base + j; q < base + j + 4 * c; q += c) {
-          // dx[ch] = fma(k1[ch], g, fma(k2[ch], x[ch] - m[ch], k3[ch]))
-          FloatVector g = masked(FloatVector.fromArray(F, dy, q), reluOut, q);
-          FloatVector rest = FloatVector.fromArray(F, x, q).sub(vm).fma(v2, v3);
-          g.fma(v1, rest).intoArray(dx, q);
-        }
+      // dx[ch] = fma(k1[ch], g, fma(k2[ch], x[ch] - m[ch], k3[ch]))
+      int ch = 0;
+      for (; ch < bound; ch += FL) {
+        int i = base + ch;
+        FloatVector g = masked(FloatVector.fromArray(F, dy, i), reluOut, i);
+        FloatVector rest = FloatVector.fromArray(F, x, i).sub(FloatVector.fromArray(F, m, ch))
+            .fma(FloatVector.fromArray(F, k2, ch), FloatVector.fromArray(F, k3, ch));
+        g.fma(FloatVector.fromArray(F, k1, ch), rest).intoArray(dx, i);
       }
-      for (int q = 0; q < 4 && bound < c; q++) {
-        ScalarBatchNormKernels.gradInputChannels(dx, dy, x, reluOut, base + q * c, bound, c, m, k1,
-            k2, k3);
-      }
-    }
-    for (; pos < p1; pos++) {
-      ScalarBatchNormKernels.gradInputChannels(dx, dy, x, reluOut, off + pos * c, 0, c, m, k1, k2, k3);
+      ScalarBatchNormKernels.gradInputChannels(dx, dy, x, reluOut, base, ch, c, m, k1, k2, k3);
     }
   }
 }

@@ -20,7 +20,8 @@ import org.normlab.tensor.Tensor;
  *       [BN], ReLU, maxpool 2, flatten, linear(64*7*7 -&gt; 256), [BN1d], ReLU, linear(256 -&gt; 10).
  * </ul>
  * Inputs are pixels / 255 of shape (N, 1, 28, 28), flattened to (N, 784) for the MLPs
- * ({@link #prepareInput}).
+ * ({@link #prepareInput}); other image sizes (CIFAR-10's 3 x 32 x 32) size the first and the
+ * flattening layers accordingly.
  */
 public final class Models {
   /** Every built-in name. */
@@ -29,16 +30,31 @@ public final class Models {
 
   private Models() {}
 
-  /** Builds model {@code name} with weights drawn from {@code seed}. */
+  /** Builds model {@code name} for (N, 1, 28, 28) images with weights drawn from {@code seed}. */
   public static Sequential create(String name, long seed) {
+    return create(name, seed, 1, 28, 28);
+  }
+
+  /**
+   * Builds model {@code name} for images of {@code channels} x {@code height} x {@code width}
+   * (e.g. 3 x 32 x 32 for CIFAR-10): the MLPs take channels*height*width inputs, the CNNs
+   * {@code channels} input channels and a linear layer over 64 * (height/4) * (width/4).
+   */
+  public static Sequential create(String name, long seed, int channels, int height, int width) {
+    if (channels < 1 || height < 4 || width < 4) {
+      throw new IllegalArgumentException("image size: expected at least 1 x 4 x 4, got "
+          + channels + " x " + height + " x " + width);
+    }
     SplittableRandom seeds = new SplittableRandom(seed);
+    int in = channels * height * width;
+    int[] image = {channels, height, width};
     return switch (name) {
-      case "mlp-sigmoid" -> mlp(784, 100, 3, 10, false, Sigmoid::new, seeds);
-      case "mlp-sigmoid-bn" -> mlp(784, 100, 3, 10, true, Sigmoid::new, seeds);
-      case "mlp-deep" -> mlp(784, 128, 8, 10, false, ReLU::new, seeds);
-      case "mlp-deep-bn" -> mlp(784, 128, 8, 10, true, ReLU::new, seeds);
-      case "cnn" -> cnn(false, seeds);
-      case "cnn-bn" -> cnn(true, seeds);
+      case "mlp-sigmoid" -> mlp(in, 100, 3, 10, false, Sigmoid::new, seeds);
+      case "mlp-sigmoid-bn" -> mlp(in, 100, 3, 10, true, Sigmoid::new, seeds);
+      case "mlp-deep" -> mlp(in, 128, 8, 10, false, ReLU::new, seeds);
+      case "mlp-deep-bn" -> mlp(in, 128, 8, 10, true, ReLU::new, seeds);
+      case "cnn" -> cnn(false, image, seeds);
+      case "cnn-bn" -> cnn(true, image, seeds);
       default -> throw new IllegalArgumentException("model: expected one of " + String.join(", ", NAMES)
           + ", got '" + name + "'");
     };
@@ -74,9 +90,9 @@ public final class Models {
     return new Sequential(layers);
   }
 
-  private static Sequential cnn(boolean bn, SplittableRandom seeds) {
+  private static Sequential cnn(boolean bn, int[] image, SplittableRandom seeds) {
     List<Layer> layers = new ArrayList<>();
-    int[][] convs = {{1, 32}, {32, 32}, {32, 64}, {64, 64}};
+    int[][] convs = {{image[0], 32}, {32, 32}, {32, 64}, {64, 64}};
     for (int i = 0; i < convs.length; i++) {
       layers.add(Conv2d.builder(convs[i][0], convs[i][1], 3).optPadding(1).optBias(!bn)
           .optSeed(seeds.nextLong()).build());
@@ -89,7 +105,8 @@ public final class Models {
       }
     }
     layers.add(new Flatten());
-    layers.add(Linear.builder(64 * 7 * 7, 256).optBias(!bn).optSeed(seeds.nextLong()).build());
+    // two 2x2 max pools (floor division, as PyTorch)
+    layers.add(Linear.builder(64 * (image[1] / 2 / 2) * (image[2] / 2 / 2), 256).optBias(!bn).optSeed(seeds.nextLong()).build());
     if (bn) {
       layers.add(BatchNormLayer.of1d(256));
     }

@@ -56,7 +56,9 @@ import org.normlab.tensor.Tensor;
  * (whether a training forward updates the running statistics), {@link #setTrainAffine} (whether
  * backward accumulates gamma/beta gradients). Frozen BN for fine-tuning is setTraining(false).
  *
- * <p>Not thread-safe: one layer instance per model; forward caches what backward needs.
+ * <p>Not thread-safe: one layer instance per model. Forward caches what backward needs: the
+ * input tensor itself (not a copy; do not modify it in place before backward), the per-channel
+ * centre and rstd, and with fused ReLU the output.
  */
 public final class BatchNorm {
   private final int channels;

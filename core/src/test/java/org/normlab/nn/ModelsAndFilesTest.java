@@ -71,6 +71,12 @@ class ModelsAndFilesTest {
       Tensor dx = m.backward(Tensor.filled(0.1f, Layout.NC, 3, 10));
       assertEquals(images.size(), dx.size(), name);
     }
+    // CIFAR-10 sized input: 3 x 32 x 32
+    Sequential cifar = Models.create("cnn-bn", 1, 3, 32, 32);
+    Tensor logits = cifar.forward(Tensor.uniform(7, 0f, 1f, Layout.NCHW, 2, 3, 32, 32));
+    assertArrayEquals(new int[] {2, 10}, logits.shape().dims());
+    assertArrayEquals(new int[] {256, 64 * 8 * 8}, cifar.stateDict().get("15.weight").shape());
+    assertArrayEquals(new int[] {100, 3072}, Models.create("mlp-sigmoid", 1, 3, 32, 32).stateDict().get("0.weight").shape());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Models.create("resnet", 0));
     assertTrue(e.getMessage().contains("mlp-sigmoid") && e.getMessage().contains("'resnet'"), e.getMessage());
   }

@@ -51,9 +51,10 @@ final class EvalCommand implements Callable<Integer> {
     if (batch < 1) {
       throw new BadInputException("--batch: expected at least 1, got " + batch);
     }
-    Sequential net = Models.create(model, 0);
-    ModelFile.load(net, weights);
     Dataset test = EmbeddedData.loadTest(data);
+    int[] image = test.images().shape().dims();
+    Sequential net = Models.create(model, 0, image[1], image[2], image[3]);
+    ModelFile.load(net, weights);
     Trainer.Evaluation e = Trainer.evaluate(net, x -> Models.prepareInput(model, x), test, batch);
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
