@@ -25,8 +25,13 @@ final class GradientChunks {
    * arrays of {@code width}, then adds the partials into {@code grads[b]} (skipping null grads).
    */
   static void run(int rows, int width, float[][] grads, ChunkBody body) {
+    run(rows, width, width, grads, body);
+  }
+
+  /** {@link #run(int, int, float[][], ChunkBody)} for rows of {@code valuesPerRow} values each. */
+  static void run(int rows, int width, long valuesPerRow, float[][] grads, ChunkBody body) {
     // At most MAX_CHUNKS chunks, each with enough work to be worth a thread.
-    int rowsPerChunk = Math.max((rows + MAX_CHUNKS - 1) / MAX_CHUNKS, NormShapes.grain(width));
+    int rowsPerChunk = Math.max((rows + MAX_CHUNKS - 1) / MAX_CHUNKS, NormShapes.grain(valuesPerRow));
     int count = (rows + rowsPerChunk - 1) / rowsPerChunk;
     float[][][] partials = new float[count][grads.length][width];
     Parallel.forEachPiece(count, (p, unused) -> {

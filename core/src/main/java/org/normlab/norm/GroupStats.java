@@ -69,6 +69,16 @@ final class GroupStats {
     });
   }
 
+  /**
+   * Whether the per-channel passes treat each sample as a positions x channels block:
+   * channels-last layouts, and any layout with one position per channel (NC), where both memory
+   * orders coincide and per-channel segments would be one value long. (Statistics of
+   * channels-first layouts always use the contiguous group segments.)
+   */
+  static boolean asColumns(Tensor x) {
+    return x.layout().isChannelsLast() || x.spatialSize() == 1;
+  }
+
   /** m = (float) mean, r = 1 / sqrt(var + eps), element by element. */
   static void meanAndRstd(double[] mean, double[] var, double eps, float[] m, float[] r) {
     for (int i = 0; i < m.length; i++) {
@@ -95,7 +105,7 @@ final class GroupStats {
     float[] xd = x.data();
     float[] yd = y.data();
     KernelSupport k = Kernels.get();
-    if (!x.layout().isChannelsLast()) {
+    if (!asColumns(x)) {
       Parallel.forRange(0, n * c, NormShapes.grain(s), (from, to) -> {
         for (int nc = from; nc < to; nc++) {
           int ch = nc % c;
@@ -112,10 +122,12 @@ final class GroupStats {
       float[] scale = new float[c];
       float[] shift = new float[c];
       for (int i = from; i < to; i++) {
-        for (int ch = 0; ch < c; ch++) {
-          int ng = i * groups + ch / cg;
-          scale[ch] = rstd[ng] * (w == null ? 1f : w[ch]);
-          shift[ch] = (b == null ? 0f : b[ch]) - mean[ng] * scale[ch];
+        for (int g = 0; g < groups; g++) {
+          int ng = i * groups + g;
+          for (int ch = g * cg; ch < (g + 1) * cg; ch++) {
+            scale[ch] = rstd[ng] * (w == null ? 1f : w[ch]);
+            shift[ch] = (b == null ? 0f : b[ch]) - mean[ng] * scale[ch];
+          }
         }
         nf.affineColumns(yd, xd, i * s * c, s, c, scale, shift);
       }
@@ -136,30 +148,27 @@ final class GroupStats {
     float[] xd = x.data();
     float[] dyd = dy.data();
     float[] dxd = dx.data();
-    double[] ds = new double[n * c];
-    double[] dbs = new double[n * c];
     KernelSupport k = Kernels.get();
     NormFamilyKernels nf = k.normFamily();
-    boolean last = x.layout().isChannelsLast();
-    Parallel.forRange(0, n, NormShapes.grain((long) s * c), (from, to) -> {
+    boolean last = asColumns(x);
+    // Samples in fixed chunks; each chunk adds its weight gradients into its own partials.
+    GradientChunks.run(n, c, (long) s * c, new float[][] {dw, db}, (from, to, partials) -> {
       float[] a = new float[c];
       float[] bb = new float[c];
       float[] kk = new float[c];
-      double[] dotTmp = new double[c];
-      double[] sumTmp = new double[c];
+      double[] ds = new double[c];
+      double[] dbs = new double[c];
       for (int i = from; i < to; i++) {
         int base = i * c;
         if (last) {
-          Arrays.fill(dotTmp, 0);
-          Arrays.fill(sumTmp, 0);
-          nf.columnDotSum(dotTmp, sumTmp, dyd, xd, i * s * c, s, c);
-          System.arraycopy(dotTmp, 0, ds, base, c);
-          System.arraycopy(sumTmp, 0, dbs, base, c);
+          Arrays.fill(ds, 0);
+          Arrays.fill(dbs, 0);
+          nf.columnDotSum(ds, dbs, dyd, xd, i * s * c, s, c);
         } else {
           for (int ch = 0; ch < c; ch++) {
             int off = (base + ch) * s;
-            ds[base + ch] = k.dot(dyd, off, xd, off, s);
-            dbs[base + ch] = k.sum(dyd, off, s);
+            ds[ch] = k.dot(dyd, off, xd, off, s);
+            dbs[ch] = k.sum(dyd, off, s);
           }
         }
         for (int g = 0; g < groups; g++) {
@@ -169,8 +178,10 @@ final class GroupStats {
           double s0 = 0;
           for (int ch = g * cg; ch < (g + 1) * cg; ch++) {
             double wc = w == null ? 1 : w[ch];
-            s1 += ds[base + ch] * wc;
-            s0 += dbs[base + ch] * wc;
+            s1 += ds[ch] * wc;
+            s0 += dbs[ch] * wc;
+            partials[0][ch] += (float) ((ds[ch] - mean[ng] * dbs[ch]) * r);
+            partials[1][ch] += (float) dbs[ch];
           }
           double bg = fixedStats ? 0 : r * r * r * (mean[ng] * s0 - s1) / m;
           double kg = fixedStats ? 0 : -bg * mean[ng] - r * s0 / m;
@@ -189,20 +200,5 @@ final class GroupStats {
         }
       }
     });
-    for (int ch = 0; ch < c; ch++) {
-      double gw = 0;
-      double gb = 0;
-      for (int i = 0; i < n; i++) {
-        int ng = i * groups + ch / cg;
-        gw += (ds[i * c + ch] - mean[ng] * dbs[i * c + ch]) * rstd[ng];
-        gb += dbs[i * c + ch];
-      }
-      if (dw != null) {
-        dw[ch] += (float) gw;
-      }
-      if (db != null) {
-        db[ch] += (float) gb;
-      }
-    }
   }
 }
