@@ -119,10 +119,11 @@ final class TrainCommand implements Callable<Integer> {
         bar.update(b + 1, r.loss(), r.correct(), r.count());
       }
       bar.finish();
+      double imagesPerSecond = bar.imagesPerSecond();
       eval = Trainer.evaluate(net, x -> Models.prepareInput(model, x), split.test(), 500);
       console.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f acc %.2f%%, test loss %.4f acc %.2f%%, %,.0f img/s%n",
           epoch + 1, epochs, bar.meanLoss(), 100 * bar.accuracy(), eval.loss(), 100 * eval.accuracy(),
-          bar.imagesPerSecond());
+          imagesPerSecond);
       Map<String, String> meta = settings();
       meta.put("epochs_done", String.valueOf(epoch + 1));
       meta.put("test_accuracy", String.valueOf(eval.accuracy()));
