@@ -11,7 +11,8 @@ import org.normlab.tensor.Tensor;
  * The arithmetic of group normalization, shared by {@link GroupNorm} and {@link InstanceNorm}
  * (G = C). Statistics are per sample n and group g of C/G channels, over those channels and all
  * positions; arrays of statistics are indexed n * G + g. Works on every layout with channels:
- * channels-first (NC, NCL, NCHW, NCDHW), where a group is one contiguous segment, and
+ * channels-first (NC, NCL, NCHW, NCDHW), where a group is one contiguous segment (NC runs its
+ * per-channel passes like a channels-last block of one position, see {@link #asColumns}), and
  * channels-last (NLC, NHWC, NDHWC), where a sample is a positions x channels block.
  *
  * <p>With per-channel a_c = rstd_g * w_c, the forward is y = x * a_c + (b_c - mean_g * a_c).
@@ -19,7 +20,7 @@ import org.normlab.tensor.Tensor;
  * sample and channel, and over the group's channels S1 = sum(ds_c * w_c), S0 = sum(db_c * w_c):
  * <pre>
  *   dx = a_c * dy + B_g * x + K_g,   B_g = rstd^3 * (mean * S0 - S1) / M,   K_g = -B_g * mean - rstd * S0 / M
- *   dw_c += (ds_c - mean_g * db_c) * rstd_g,   db_c += db_c   (summed over samples)
+ *   weightGrad_c += (ds_c - mean_g * db_c) * rstd_g,   biasGrad_c += db_c   (summed over samples)
  * </pre>
  * which is dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) over the group. When the
  * statistics are fixed (running statistics in evaluation) B_g = K_g = 0.
