@@ -37,6 +37,23 @@ import org.normlab.tensor.Tensor;
 public final class Conv2d implements Layer {
   static final int IMAGES_PER_PIECE = 4;
 
+  /**
+   * Per-thread unfolded-input buffers, reused across images, layers and steps (a fresh
+   * K x positions array per piece would be tens of MB of garbage per step). Every use overwrites
+   * the part it reads, so reuse cannot leak values.
+   */
+  private static final ThreadLocal<float[]> COLUMNS = new ThreadLocal<>();
+  private static final ThreadLocal<float[]> COLUMN_GRADIENTS = new ThreadLocal<>();
+
+  private static float[] scratch(ThreadLocal<float[]> buffer, int size) {
+    float[] b = buffer.get();
+    if (b == null || b.length < size) {
+      b = new float[size];
+      buffer.set(b);
+    }
+    return b;
+  }
+
   private final int in;
   private final int out;
   private final int kernel;
@@ -93,7 +110,7 @@ public final class Conv2d implements Layer {
     float[] w = weight.value().data();
     EngineKernels kernels = Kernels.get().engine();
     Parallel.forRange(0, n, IMAGES_PER_PIECE, (from, to) -> {
-      float[] col = new float[k * p];
+      float[] col = scratch(COLUMNS, k * p);
       for (int i = from; i < to; i++) {
         int yOff = i * out * p;
         if (last) {
@@ -139,8 +156,8 @@ public final class Conv2d implements Layer {
     float[][] dwPieces = new float[pieces][];
     Parallel.forEachPiece(pieces, (first, end) -> {
       for (int piece = first; piece < end; piece++) {
-        float[] col = new float[k * p];
-        float[] dcol = needDx ? new float[k * p] : null;
+        float[] col = scratch(COLUMNS, k * p);
+        float[] dcol = needDx ? scratch(COLUMN_GRADIENTS, k * p) : null;
         float[] dw = new float[out * k];
         int from = piece * IMAGES_PER_PIECE;
         int to = Math.min(n, from + IMAGES_PER_PIECE);
