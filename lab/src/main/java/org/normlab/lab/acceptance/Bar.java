@@ -77,7 +77,7 @@ public final class Bar {
       if (c.pass()) {
         held++;
       }
-      parts.add(prefix + c.measured() + (seeds.size() > 1 ? (c.pass() ? " (holds)" : " (fails)") : ""));
+      parts.add(prefix + c.measured() + (seeds.size() > 1 && !reportOnly ? (c.pass() ? " (holds)" : " (fails)") : ""));
     }
     String text = parts.isEmpty() ? "no data" : String.join("; ", parts);
     Status status;
