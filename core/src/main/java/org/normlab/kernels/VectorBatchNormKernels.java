@@ -188,7 +188,24 @@ final class VectorBatchNormKernels implements BatchNormKernels {
     for (int pb = p0; pb < p1; pb += BLOCK) {
       int pe = Math.min(p1, pb + BLOCK);
       // d = x[ch] - shift[ch]; sum1[ch] += d; sum2[ch] += d*d (float over the block, then double)
-      for (int pos = pb; pos < pe; pos++) {
+      int pos = pb;
+      // Two positions per step halve the traffic on the block sums: measured 1.2x to 2x faster
+      // for 32 and 64 channels, but 1.4x slower for 256 (loads 1 KiB apart alias the stores to
+      // the block sums), so only for up to four vectors of channels.
+      int pairEnd = c <= 4 * FL ? pe : pb;
+      for (; pos + 2 <= pairEnd; pos += 2) {
+        int base = off + pos * c;
+        for (int j = 0; j < bound; j += FL) {
+          FloatVector vs = FloatVector.fromArray(F, shift, j);
+          FloatVector d0 = FloatVector.fromArray(F, x, base + j).sub(vs);
+          FloatVector d1 = FloatVector.fromArray(F, x, base + c + j).sub(vs);
+          FloatVector.fromArray(F, f1, j).add(d0.add(d1)).intoArray(f1, j);
+          d0.fma(d0, d1.mul(d1)).add(FloatVector.fromArray(F, f2, j)).intoArray(f2, j);
+        }
+        ScalarBatchNormKernels.shiftedSumsChannels(sum1, sum2, x, base, bound, c, shift);
+        ScalarBatchNormKernels.shiftedSumsChannels(sum1, sum2, x, base + c, bound, c, shift);
+      }
+      for (; pos < pe; pos++) {
         int base = off + pos * c;
         for (int j = 0; j < bound; j += FL) {
           FloatVector d = FloatVector.fromArray(F, x, base + j).sub(FloatVector.fromArray(F, shift, j));
@@ -236,7 +253,25 @@ final class VectorBatchNormKernels implements BatchNormKernels {
     for (int pb = p0; pb < p1; pb += BLOCK) {
       int pe = Math.min(p1, pb + BLOCK);
       // g = dy[ch] (masked by reluOut > 0); sumDy[ch] += g; sumDyXm[ch] += g*(x[ch] - m[ch])
-      for (int pos = pb; pos < pe; pos++) {
+      int pos = pb;
+      // Two positions per step for up to four vectors of channels, as in shiftedSums.
+      int pairEnd = c <= 4 * FL ? pe : pb;
+      for (; pos + 2 <= pairEnd; pos += 2) {
+        int base = off + pos * c;
+        for (int j = 0; j < bound; j += FL) {
+          int i = base + j;
+          FloatVector vm = FloatVector.fromArray(F, m, j);
+          FloatVector g0 = masked(FloatVector.fromArray(F, dy, i), reluOut, i);
+          FloatVector g1 = masked(FloatVector.fromArray(F, dy, i + c), reluOut, i + c);
+          FloatVector xm0 = FloatVector.fromArray(F, x, i).sub(vm);
+          FloatVector xm1 = FloatVector.fromArray(F, x, i + c).sub(vm);
+          FloatVector.fromArray(F, f1, j).add(g0.add(g1)).intoArray(f1, j);
+          g0.fma(xm0, g1.mul(xm1)).add(FloatVector.fromArray(F, f2, j)).intoArray(f2, j);
+        }
+        ScalarBatchNormKernels.gradSumsChannels(sumDy, sumDyXm, dy, x, reluOut, base, bound, c, m);
+        ScalarBatchNormKernels.gradSumsChannels(sumDy, sumDyXm, dy, x, reluOut, base + c, bound, c, m);
+      }
+      for (; pos < pe; pos++) {
         int base = off + pos * c;
         for (int j = 0; j < bound; j += FL) {
           int i = base + j;

@@ -91,8 +91,9 @@ class BatchNormKernelsTest {
     double[][] vc = new double[4][c];
     S.shiftedSums(sc[0], sc[1], x, off, 1, positions, c, shift);
     v.shiftedSums(vc[0], vc[1], x, off, 1, positions, c, shift);
-    S.gradSums(sc[2], sc[3], dy, x, null, off, 0, positions, c, m);
-    v.gradSums(vc[2], vc[3], dy, x, null, off, 0, positions, c, m);
+    float[] relu = random(c + 6, x.length, 0f);
+    S.gradSums(sc[2], sc[3], dy, x, relu, off, 0, positions, c, m);
+    v.gradSums(vc[2], vc[3], dy, x, relu, off, 0, positions, c, m);
     sumsAgree(vc, sc, positions, "positions c=" + c);
     float[] ys = new float[x.length];
     float[] yv = new float[x.length];
