@@ -84,14 +84,12 @@ public class ScalarEngineKernels implements EngineKernels {
 
   @Override
   public void sumChannelsAccumulate(float[] dbias, float[] dy, int n, int channels, int spatial) {
-    // a plain double loop: bit-identical in every JIT state (a lane reduction is not)
+    // KernelSupport.sum adds its lanes in a fixed order, so this is bit-identical in every JIT state
+    KernelSupport k = Kernels.get();
     for (int c = 0; c < channels; c++) {
       double s = 0;
       for (int i = 0; i < n; i++) {
-        int base = (i * channels + c) * spatial;
-        for (int p = 0; p < spatial; p++) {
-          s += dy[base + p];
-        }
+        s += k.sum(dy, (i * channels + c) * spatial, spatial);
       }
       dbias[c] += (float) s;
     }
