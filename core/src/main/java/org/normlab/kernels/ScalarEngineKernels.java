@@ -97,16 +97,35 @@ public class ScalarEngineKernels implements EngineKernels {
     }
   }
 
+  /**
+   * The output columns [lo, hi) whose input column ox*stride - pad + kj lies inside [0, w): the
+   * interior of a kernel row, where no bounds check is needed.
+   */
+  private static int interiorLo(int kj, ConvGeometry g) {
+    // smallest ox with ox*stride >= pad - kj
+    int need = g.padW() - kj;
+    return need <= 0 ? 0 : (need + g.strideW() - 1) / g.strideW();
+  }
+
+  private static int interiorHi(int kj, int ow, ConvGeometry g) {
+    // largest ox with ox*stride - pad + kj <= w - 1, plus one
+    int limit = g.w() - 1 + g.padW() - kj;
+    return limit < 0 ? 0 : Math.min(ow, limit / g.strideW() + 1);
+  }
+
   @Override
   public void im2colChannelsFirst(float[] col, float[] x, int n0, int count, ConvGeometry g) {
     int oh = g.outH();
     int ow = g.outW();
     int positions = oh * ow;
     int cols = count * positions;
+    int sw = g.strideW();
     for (int c = 0; c < g.c(); c++) {
       for (int ki = 0; ki < g.kh(); ki++) {
         for (int kj = 0; kj < g.kw(); kj++) {
           int rowBase = ((c * g.kh() + ki) * g.kw() + kj) * cols;
+          int lo = interiorLo(kj, g);
+          int hi = Math.max(lo, interiorHi(kj, ow, g));
           for (int n = 0; n < count; n++) {
             int plane = ((n0 + n) * g.c() + c) * g.h() * g.w();
             int outBase = rowBase + n * positions;
@@ -117,10 +136,16 @@ public class ScalarEngineKernels implements EngineKernels {
                 java.util.Arrays.fill(col, o, o + ow, 0f);
                 continue;
               }
-              int rowIn = plane + iy * g.w();
-              for (int ox = 0; ox < ow; ox++) {
-                int ix = ox * g.strideW() - g.padW() + kj;
-                col[o + ox] = ix >= 0 && ix < g.w() ? x[rowIn + ix] : 0f;
+              // padding left and right of the interior, then the interior itself
+              java.util.Arrays.fill(col, o, o + lo, 0f);
+              java.util.Arrays.fill(col, o + hi, o + ow, 0f);
+              int src = plane + iy * g.w() - g.padW() + kj;
+              if (sw == 1) {
+                System.arraycopy(x, src + lo, col, o + lo, hi - lo);
+              } else {
+                for (int ox = lo; ox < hi; ox++) {
+                  col[o + ox] = x[src + ox * sw];
+                }
               }
             }
           }
@@ -135,10 +160,14 @@ public class ScalarEngineKernels implements EngineKernels {
     int ow = g.outW();
     int positions = oh * ow;
     int cols = count * positions;
+    int sw = g.strideW();
+    KernelSupport k = Kernels.get();
     for (int c = 0; c < g.c(); c++) {
       for (int ki = 0; ki < g.kh(); ki++) {
         for (int kj = 0; kj < g.kw(); kj++) {
           int rowBase = ((c * g.kh() + ki) * g.kw() + kj) * cols;
+          int lo = interiorLo(kj, g);
+          int hi = Math.max(lo, interiorHi(kj, ow, g));
           for (int n = 0; n < count; n++) {
             int plane = ((n0 + n) * g.c() + c) * g.h() * g.w();
             int inBase = rowBase + n * positions;
@@ -147,12 +176,14 @@ public class ScalarEngineKernels implements EngineKernels {
               if (iy < 0 || iy >= g.h()) {
                 continue;
               }
-              int rowOut = plane + iy * g.w();
+              int dst = plane + iy * g.w() - g.padW() + kj;
               int o = inBase + oy * ow;
-              for (int ox = 0; ox < ow; ox++) {
-                int ix = ox * g.strideW() - g.padW() + kj;
-                if (ix >= 0 && ix < g.w()) {
-                  dx[rowOut + ix] += col[o + ox];
+              if (sw == 1) {
+                // dx[dst + ox] += col[o + ox] over the interior (elementwise: same bits as the loop)
+                k.add(dx, dst + lo, col, o + lo, dx, dst + lo, hi - lo);
+              } else {
+                for (int ox = lo; ox < hi; ox++) {
+                  dx[dst + ox * sw] += col[o + ox];
                 }
               }
             }

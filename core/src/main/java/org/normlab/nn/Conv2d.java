@@ -159,6 +159,7 @@ public final class Conv2d implements Layer {
         float[] col = scratch(COLUMNS, k * p);
         float[] dcol = needDx ? scratch(COLUMN_GRADIENTS, k * p) : null;
         float[] dw = new float[out * k];
+        float[] dwT = !last && k < out ? new float[k * out] : null;
         int from = piece * IMAGES_PER_PIECE;
         int to = Math.min(n, from + IMAGES_PER_PIECE);
         for (int i = from; i < to; i++) {
@@ -174,12 +175,25 @@ public final class Conv2d implements Layer {
             }
           } else {
             kernels.im2colChannelsFirst(col, x.data(), i, 1, g);
-            // dW (out, k) += dY_i (out, p) * X_i^T (p, k)
-            Gemm.sgemm(false, true, out, k, p, 1f, dy.data(), yOff, p, col, 0, p, 1f, dw, 0, k);
+            if (k < out) {
+              // few window rows (a first layer: k = 9): dW^T (k, out) += X_i (k, p) * dY_i^T (p, out)
+              // keeps the long side in the product's column tiles
+              Gemm.sgemm(false, true, k, out, p, 1f, col, 0, p, dy.data(), yOff, p, 1f, dwT, 0, out);
+            } else {
+              // dW (out, k) += dY_i (out, p) * X_i^T (p, k)
+              Gemm.sgemm(false, true, out, k, p, 1f, dy.data(), yOff, p, col, 0, p, 1f, dw, 0, k);
+            }
             if (needDx) {
               // dX_i (k, p) = W^T (k, out) * dY_i (out, p)
               Gemm.sgemm(true, false, k, p, out, 1f, w, 0, k, dy.data(), yOff, p, 0f, dcol, 0, p);
               kernels.col2imChannelsFirstAccumulate(dx.data(), dcol, i, 1, g);
+            }
+          }
+        }
+        if (dwT != null) {
+          for (int r = 0; r < k; r++) {
+            for (int c = 0; c < out; c++) {
+              dw[c * k + r] = dwT[r * out + c];
             }
           }
         }
