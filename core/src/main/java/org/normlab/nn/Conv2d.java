@@ -159,7 +159,7 @@ public final class Conv2d implements Layer {
         float[] col = scratch(COLUMNS, k * p);
         float[] dcol = needDx ? scratch(COLUMN_GRADIENTS, k * p) : null;
         float[] dw = new float[out * k];
-        float[] dwT = !last && k < out ? new float[k * out] : null;
+        float[] dwT = last ? null : new float[k * out];
         int from = piece * IMAGES_PER_PIECE;
         int to = Math.min(n, from + IMAGES_PER_PIECE);
         for (int i = from; i < to; i++) {
@@ -175,14 +175,9 @@ public final class Conv2d implements Layer {
             }
           } else {
             kernels.im2colChannelsFirst(col, x.data(), i, 1, g);
-            if (k < out) {
-              // few window rows (a first layer: k = 9): dW^T (k, out) += X_i (k, p) * dY_i^T (p, out)
-              // keeps the long side in the product's column tiles
-              Gemm.sgemm(false, true, k, out, p, 1f, col, 0, p, dy.data(), yOff, p, 1f, dwT, 0, out);
-            } else {
-              // dW (out, k) += dY_i (out, p) * X_i^T (p, k)
-              Gemm.sgemm(false, true, out, k, p, 1f, dy.data(), yOff, p, col, 0, p, 1f, dw, 0, k);
-            }
+            // dW^T (k, out) += X_i (k, p) * dY_i^T (p, out): this orientation packs the small
+            // dY_i, not the large X_i, as the transposed operand (measured 25% faster at 32x288x784)
+            Gemm.sgemm(false, true, k, out, p, 1f, col, 0, p, dy.data(), yOff, p, 1f, dwT, 0, out);
             if (needDx) {
               // dX_i (k, p) = W^T (k, out) * dY_i (out, p)
               Gemm.sgemm(true, false, k, p, out, 1f, w, 0, k, dy.data(), yOff, p, 0f, dcol, 0, p);
