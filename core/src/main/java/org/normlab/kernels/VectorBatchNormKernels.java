@@ -41,14 +41,6 @@ final class VectorBatchNormKernels implements BatchNormKernels {
     return acc.add(lo(f)).add(hi(f));
   }
 
-  /** The lanes of v added in lane order. */
-  private static double laneSum(DoubleVector v) {
-    double s = 0;
-    for (int i = 0; i < DL; i++) {
-      s += v.lane(i);
-    }
-    return s;
-  }
 
   /** acc[j .. j+FL) += f, widened to double. */
   private static void addInto(double[] acc, int j, FloatVector f) {
@@ -91,8 +83,8 @@ final class VectorBatchNormKernels implements BatchNormKernels {
         d1 = widenAdd(d1, f1);
         d2 = widenAdd(d2, f2);
       }
-      sum1[ch] += laneSum(d1);
-      sum2[ch] += laneSum(d2);
+      sum1[ch] += Lanes.sum(d1);
+      sum2[ch] += Lanes.sum(d2);
       ScalarBatchNormKernels.shiftedSumsRow(sum1, sum2, ch, x, base + p, s - p, shift[ch]);
     }
   }
@@ -147,8 +139,8 @@ final class VectorBatchNormKernels implements BatchNormKernels {
         d1 = widenAdd(d1, f1);
         d2 = widenAdd(d2, f2);
       }
-      sumDy[ch] += laneSum(d1);
-      sumDyXm[ch] += laneSum(d2);
+      sumDy[ch] += Lanes.sum(d1);
+      sumDyXm[ch] += Lanes.sum(d2);
       ScalarBatchNormKernels.gradSumsRow(sumDy, sumDyXm, ch, dy, x, reluOut, base + p, s - p, m[ch]);
     }
   }

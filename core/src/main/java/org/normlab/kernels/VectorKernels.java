@@ -33,21 +33,6 @@ final class VectorKernels implements KernelSupport {
     return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 1);
   }
 
-  /**
-   * The lanes of a + b added in lane order, for every area's vector reductions. Not
-   * reduceLanes(ADD): its floating-point order is unspecified and differs between the interpreter
-   * and compiled code, so the same call could give different bits before and after JIT
-   * compilation (ReductionsTest caught exactly that).
-   */
-  static double sumLanes(DoubleVector a, DoubleVector b) {
-    double[] lanes = a.add(b).toArray();
-    double s = 0;
-    for (double v : lanes) {
-      s += v;
-    }
-    return s;
-  }
-
   @Override
   public double sum(float[] x, int off, int len) {
     // s += x[i]
@@ -60,7 +45,7 @@ final class VectorKernels implements KernelSupport {
       acc0 = acc0.add(lo(v));
       acc1 = acc1.add(hi(v));
     }
-    return sumLanes(acc0, acc1) + TAIL.sum(x, off + i, len - i);
+    return Lanes.sum(acc0.add(acc1)) + TAIL.sum(x, off + i, len - i);
   }
 
   @Override
@@ -77,7 +62,7 @@ final class VectorKernels implements KernelSupport {
       acc0 = a.fma(a, acc0);
       acc1 = b.fma(b, acc1);
     }
-    return sumLanes(acc0, acc1) + TAIL.sumOfSquares(x, off + i, len - i);
+    return Lanes.sum(acc0.add(acc1)) + TAIL.sumOfSquares(x, off + i, len - i);
   }
 
   @Override
@@ -95,7 +80,7 @@ final class VectorKernels implements KernelSupport {
       acc0 = a.fma(a, acc0);
       acc1 = b.fma(b, acc1);
     }
-    return sumLanes(acc0, acc1)
+    return Lanes.sum(acc0.add(acc1))
         + TAIL.sumOfSquaredDeviations(x, off + i, len - i, mean);
   }
 
@@ -112,7 +97,7 @@ final class VectorKernels implements KernelSupport {
       acc0 = lo(va).fma(lo(vb), acc0);
       acc1 = hi(va).fma(hi(vb), acc1);
     }
-    return sumLanes(acc0, acc1)
+    return Lanes.sum(acc0.add(acc1))
         + TAIL.dot(a, aOff + i, b, bOff + i, len - i);
   }
 

@@ -55,7 +55,7 @@ final class VectorLossKernels implements LossKernels {
         e.intoArray(p, pOff + j, tail);
       }
     }
-    double s = sumLanes(vs);
+    double s = Lanes.sum(vs);
     if (p != null) {
       // p[j] *= scale / s
       float factor = (float) (scale / s);
@@ -144,30 +144,8 @@ final class VectorLossKernels implements LossKernels {
         d.mul(twoScale).intoArray(grad, off + i);
       }
     }
-    return sumLanes(acc0.add(acc1))
+    return Lanes.sum(acc0.add(acc1))
         + TAIL.squaredError(loss, grad, pred, target, off + i, len - i, gradScale);
-  }
-
-  /**
-   * The lanes of v added in lane order. Not reduceLanes(ADD): its floating-point order is
-   * unspecified and differs between the interpreter and compiled code, which would make losses
-   * depend on JIT timing.
-   */
-  private static double sumLanes(DoubleVector v) {
-    double s = 0;
-    for (double lane : v.toArray()) {
-      s += lane;
-    }
-    return s;
-  }
-
-  /** The lanes of v added in lane order, in double (see {@link #sumLanes(DoubleVector)}). */
-  private static double sumLanes(FloatVector v) {
-    double s = 0;
-    for (float lane : v.toArray()) {
-      s += lane;
-    }
-    return s;
   }
 
   /** Stores the losses l at loss[at..] (when loss != null) and returns acc + l, widened to double. */
@@ -215,7 +193,7 @@ final class VectorLossKernels implements LossKernels {
         lw.mul(sigmoid).sub(lw).add(oneMinusY).mul(wv).mul(gradScale).intoArray(grad, at);
       }
     }
-    return sumLanes(acc)
+    return Lanes.sum(acc)
         + TAIL.bceWithLogits(loss, grad, x, y, w, pw, off + i, len - i, gradScale);
   }
 
@@ -242,7 +220,7 @@ final class VectorLossKernels implements LossKernels {
         pv.sub(yv).mul(wv).mul(gradScale).div(pv.mul(oneMinusP).max(1e-12f)).intoArray(grad, at);
       }
     }
-    return sumLanes(acc)
+    return Lanes.sum(acc)
         + TAIL.binaryCrossEntropy(loss, grad, p, y, w, off + i, len - i, gradScale);
   }
 
@@ -273,7 +251,7 @@ final class VectorLossKernels implements LossKernels {
         pv.mul(minusScale).intoArray(grad, at);
       }
     }
-    return sumLanes(acc)
+    return Lanes.sum(acc)
         + TAIL.klDiv(loss, grad, x, t, logTarget, off + i, len - i, gradScale);
   }
 }

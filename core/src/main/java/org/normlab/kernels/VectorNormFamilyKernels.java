@@ -50,7 +50,7 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       }
       acc = widenAdd(acc, part);
     }
-    double vectorSum = acc.reduceLanes(VectorOperators.ADD);
+    double vectorSum = Lanes.sum(acc);
     double sum = vectorSum;
     for (int t = i; t < len; t++) {
       sum += x[off + t];
@@ -72,7 +72,7 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
     // sum (x - mean)^2 = sum (x - m')^2 + 2 e (vectorSum - bound m') + bound e^2.
     double mf = (float) mean;
     double e = mf - mean;
-    double sq = acc.reduceLanes(VectorOperators.ADD) + 2 * e * (vectorSum - bound * mf)
+    double sq = Lanes.sum(acc) + 2 * e * (vectorSum - bound * mf)
         + bound * e * e;
     for (int t = i; t < len; t++) {
       double d = x[off + t] - mean;
@@ -132,8 +132,8 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       s1 = widenAdd(s1, p1);
       s2 = widenAdd(s2, p2);
     }
-    double sumDxhat = s1.reduceLanes(VectorOperators.ADD);
-    double sumDxhatXhat = s2.reduceLanes(VectorOperators.ADD);
+    double sumDxhat = Lanes.sum(s1);
+    double sumDxhatXhat = Lanes.sum(s2);
     for (int t = i; t < len; t++) {
       float xhat = (x[off + t] - mean) * rstd;
       float dxhat = dy[off + t] * w[t];
@@ -179,7 +179,7 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       }
       acc = widenAdd(acc, part);
     }
-    double dot = acc.reduceLanes(VectorOperators.ADD);
+    double dot = Lanes.sum(acc);
     for (int t = i; t < len; t++) {
       dot += (double) dy[off + t] * g[t] * x[off + t];
     }
