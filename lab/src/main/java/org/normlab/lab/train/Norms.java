@@ -3,6 +3,7 @@ package org.normlab.lab.train;
 import java.util.function.UnaryOperator;
 import org.normlab.nn.BatchNormLayer;
 import org.normlab.nn.Layer;
+import org.normlab.nn.NormLayer;
 import org.normlab.norm.BatchNorm;
 import org.normlab.norm.GroupNorm;
 import org.normlab.norm.LayerNorm;
@@ -32,30 +33,16 @@ public final class Norms {
 
   /** LayerNorm over the features of each sample. */
   public static NormFactory layerNorm() {
-    return features -> {
-      LayerNorm ln = LayerNorm.builder(features).build();
-      return new NormLayer(ln.toString(), ln::forward, ln::backward, on -> { })
-          .affine(ln.weight(), ln.weightGrad(), ln.bias(), ln.biasGrad());
-    };
+    return features -> NormLayer.of(LayerNorm.builder(features).build());
   }
 
   /** GroupNorm with {@code groups} groups of features. */
   public static NormFactory groupNorm(int groups) {
-    return features -> {
-      GroupNorm gn = GroupNorm.builder(groups, features).build();
-      return new NormLayer(gn.toString(), gn::forward, gn::backward, on -> { })
-          .affine(gn.weight(), gn.weightGrad(), gn.bias(), gn.biasGrad());
-    };
+    return features -> NormLayer.of(GroupNorm.builder(groups, features).build());
   }
 
   /** Santurkar's Lp normalization (L1, L2 or Linf size, taken before centring) over the batch. */
   public static NormFactory lpNorm(LpNorm.Kind kind) {
-    return features -> {
-      LpNorm lp = LpNorm.builder(features, kind).build();
-      return new NormLayer(lp.toString(), lp::forward, lp::backward, lp::setTraining)
-          .affine(lp.weight(), lp.weightGrad(), lp.bias(), lp.biasGrad())
-          .buffer("running_mean", lp.runningMean())
-          .buffer("running_scale", lp.runningScale());
-    };
+    return features -> NormLayer.of(LpNorm.builder(features, kind).build());
   }
 }
