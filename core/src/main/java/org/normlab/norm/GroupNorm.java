@@ -21,23 +21,22 @@ import org.normlab.tensor.Tensor;
  * </pre>
  * (computed in ATen's factored form, see {@code GroupStats}). Gradients accumulate.
  */
-public final class GroupNorm {
+public final class GroupNorm extends AffineNorm {
   public static final double DEFAULT_EPS = 1e-5;
 
   private final int groups;
   private final int channels;
   private final double eps;
-  private final AffineParams params;
 
   private Tensor input;
   private float[] mean;
   private float[] rstd;
 
   private GroupNorm(Builder b) {
+    super(new AffineParams(b.affine, b.affine, b.channels));
     this.groups = b.groups;
     this.channels = b.channels;
     this.eps = NormShapes.requireEps(b.eps);
-    this.params = new AffineParams(b.affine, b.affine, channels);
   }
 
   /** A builder for {@code groups} groups over {@code channels} channels (channels % groups == 0). */
@@ -148,29 +147,6 @@ public final class GroupNorm {
 
   public double eps() {
     return eps;
-  }
-
-  /** Per-channel weight (gamma), or null when affine is off. */
-  public Tensor weight() {
-    return params.weight;
-  }
-
-  /** Per-channel bias (beta), or null when affine is off. */
-  public Tensor bias() {
-    return params.bias;
-  }
-
-  /** Sets the weight (and bias) gradients to zero. */
-  public void zeroGrad() {
-    params.zeroGrad();
-  }
-
-  public Tensor weightGrad() {
-    return params.weightGrad;
-  }
-
-  public Tensor biasGrad() {
-    return params.biasGrad;
   }
 
   /** Means per (sample, group), indexed n * groups + g, from the last forward (null before). */

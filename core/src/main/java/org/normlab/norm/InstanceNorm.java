@@ -19,14 +19,13 @@ import org.normlab.tensor.Tensor;
  * dx = dy * weight[c] / sqrt(runningVar[c] + eps). Without tracking, evaluation uses instance
  * statistics like training. Instance statistics need more than one position per channel.
  */
-public final class InstanceNorm {
+public final class InstanceNorm extends AffineNorm {
   public static final double DEFAULT_EPS = 1e-5;
   public static final double DEFAULT_MOMENTUM = 0.1;
 
   private final int channels;
   private final double eps;
   private final double momentum;
-  private final AffineParams params;
   private final Tensor runningMean;
   private final Tensor runningVar;
   private boolean training = true;
@@ -37,10 +36,10 @@ public final class InstanceNorm {
   private boolean fixedStats;
 
   private InstanceNorm(Builder b) {
+    super(new AffineParams(b.affine, b.affine, b.channels));
     this.channels = b.channels;
     this.eps = NormShapes.requireEps(b.eps);
     this.momentum = NormShapes.requireMomentum(b.momentum);
-    this.params = new AffineParams(b.affine, b.affine, channels);
     this.runningMean = b.trackRunningStats ? Tensor.zeros(Layout.ROW_MAJOR, channels) : null;
     this.runningVar = b.trackRunningStats ? Tensor.filled(1f, Layout.ROW_MAJOR, channels) : null;
   }
@@ -191,29 +190,6 @@ public final class InstanceNorm {
 
   public double momentum() {
     return momentum;
-  }
-
-  /** Per-channel weight, or null when affine is off. */
-  public Tensor weight() {
-    return params.weight;
-  }
-
-  /** Per-channel bias, or null when affine is off. */
-  public Tensor bias() {
-    return params.bias;
-  }
-
-  /** Sets the weight (and bias) gradients to zero. */
-  public void zeroGrad() {
-    params.zeroGrad();
-  }
-
-  public Tensor weightGrad() {
-    return params.weightGrad;
-  }
-
-  public Tensor biasGrad() {
-    return params.biasGrad;
   }
 
   /** Running mean per channel, or null when running statistics are off. */

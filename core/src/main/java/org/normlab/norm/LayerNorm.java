@@ -24,14 +24,13 @@ import org.normlab.tensor.Tensor;
  * </pre>
  * Gradients accumulate; the caller zeroes them.
  */
-public final class LayerNorm {
+public final class LayerNorm extends AffineNorm {
   /** The default eps, as PyTorch. */
   public static final double DEFAULT_EPS = 1e-5;
 
   private final int[] normalizedShape;
   private final int features;
   private final double eps;
-  private final AffineParams params;
   private final float[] weightOrOnes;
 
   private Tensor input;
@@ -39,11 +38,10 @@ public final class LayerNorm {
   private float[] rstd;
 
   private LayerNorm(Builder b) {
+    super(new AffineParams(b.elementwiseAffine, b.elementwiseAffine && b.bias, b.normalizedShape));
     this.normalizedShape = b.normalizedShape;
     this.features = NormShapes.product(normalizedShape);
     this.eps = NormShapes.requireEps(b.eps);
-    this.params = new AffineParams(b.elementwiseAffine, b.elementwiseAffine && b.bias,
-        normalizedShape);
     this.weightOrOnes = params.wOrOnes(features);
   }
 
@@ -159,29 +157,6 @@ public final class LayerNorm {
 
   public double eps() {
     return eps;
-  }
-
-  /** The per-element weight (gamma), or null when elementwise affine is off. */
-  public Tensor weight() {
-    return params.weight;
-  }
-
-  /** The per-element bias (beta), or null when affine or bias is off. */
-  public Tensor bias() {
-    return params.bias;
-  }
-
-  /** Sets the weight (and bias) gradients to zero. */
-  public void zeroGrad() {
-    params.zeroGrad();
-  }
-
-  public Tensor weightGrad() {
-    return params.weightGrad;
-  }
-
-  public Tensor biasGrad() {
-    return params.biasGrad;
   }
 
   /** The per-row means saved by the last forward (null before). */

@@ -28,7 +28,7 @@ import org.normlab.tensor.Tensor;
  * Running statistics (momentum 0.1, PyTorch's rule r = (1 - momentum) r + momentum * batch) keep the
  * mean and s; evaluation mode normalizes with them, and then dx = dy * weight / s.
  */
-public final class LpNorm {
+public final class LpNorm extends AffineNorm {
   /** Which size divides the centred activations. */
   public enum Kind {
     /** The mean absolute value. */
@@ -46,7 +46,6 @@ public final class LpNorm {
   private final Kind kind;
   private final double eps;
   private final double momentum;
-  private final AffineParams params;
   private final Tensor runningMean;
   private final Tensor runningScale;
   private boolean training = true;
@@ -57,11 +56,11 @@ public final class LpNorm {
   private boolean fixedStats;
 
   private LpNorm(Builder b) {
+    super(new AffineParams(b.affine, b.affine, b.channels));
     this.channels = b.channels;
     this.kind = b.kind;
     this.eps = NormShapes.requireEps(b.eps);
     this.momentum = NormShapes.requireMomentum(b.momentum);
-    this.params = new AffineParams(b.affine, b.affine, channels);
     this.runningMean = b.trackRunningStats ? Tensor.zeros(Layout.ROW_MAJOR, channels) : null;
     this.runningScale = b.trackRunningStats ? Tensor.filled(1f, Layout.ROW_MAJOR, channels) : null;
   }
@@ -296,11 +295,6 @@ public final class LpNorm {
     return dx;
   }
 
-  /** Sets the weight and bias gradients to zero. */
-  public void zeroGrad() {
-    params.zeroGrad();
-  }
-
   public int channels() {
     return channels;
   }
@@ -315,22 +309,6 @@ public final class LpNorm {
 
   public double momentum() {
     return momentum;
-  }
-
-  public Tensor weight() {
-    return params.weight;
-  }
-
-  public Tensor bias() {
-    return params.bias;
-  }
-
-  public Tensor weightGrad() {
-    return params.weightGrad;
-  }
-
-  public Tensor biasGrad() {
-    return params.biasGrad;
   }
 
   /** Running mean per channel, or null when running statistics are off. */

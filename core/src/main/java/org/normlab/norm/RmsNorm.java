@@ -22,24 +22,23 @@ import org.normlab.tensor.Tensor;
  *   weightGrad += sum over rows of dy * x * r
  * </pre>
  */
-public final class RmsNorm {
+public final class RmsNorm extends AffineNorm {
   /** PyTorch's default: torch.finfo(torch.float32).eps. */
   public static final double DEFAULT_EPS = Math.ulp(1f);
 
   private final int[] normalizedShape;
   private final int features;
   private final double eps;
-  private final AffineParams params;
   private final float[] weightOrOnes;
 
   private Tensor input;
   private float[] rstd;
 
   private RmsNorm(Builder b) {
+    super(new AffineParams(b.elementwiseAffine, false, b.normalizedShape));
     this.normalizedShape = b.normalizedShape;
     this.features = NormShapes.product(normalizedShape);
     this.eps = NormShapes.requireEps(b.eps);
-    this.params = new AffineParams(b.elementwiseAffine, false, normalizedShape);
     this.weightOrOnes = params.wOrOnes(features);
   }
 
@@ -139,20 +138,6 @@ public final class RmsNorm {
 
   public double eps() {
     return eps;
-  }
-
-  /** The per-element weight, or null when elementwise affine is off. */
-  public Tensor weight() {
-    return params.weight;
-  }
-
-  /** Sets the weight (and bias) gradients to zero. */
-  public void zeroGrad() {
-    params.zeroGrad();
-  }
-
-  public Tensor weightGrad() {
-    return params.weightGrad;
   }
 
   /** 1/sqrt(mean(x^2) + eps) per row from the last forward (null before). */
