@@ -78,46 +78,99 @@ final class VectorLossKernels implements LossKernels {
       }
       return;
     }
-    // Short rows: shift each row by its maximum (scalar), exponentiate the whole block as one flat
-    // vector loop, then sum and scale each row (scalar).
-    int n = rows * len;
-    float[] e = p != null ? p : new float[n];
-    int eOff = p != null ? pOff : 0;
-    float[] max = new float[rows];
-    for (int r = 0; r < rows; r++) {
-      // m = max_j x[j]; e[j] = x[j] - m
-      int row = xOff + r * len;
-      float m = Float.NEGATIVE_INFINITY;
-      for (int j = 0; j < len; j++) {
-        m = Math.max(m, x[row + j]);
-      }
-      max[r] = m;
-      for (int j = 0; j < len; j++) {
-        e[eOff + r * len + j] = x[row + j] - m;
-      }
+    // Short rows (10 classes): tiles of as many rows as a vector has lanes, transposed so that
+    // lane r holds row r; full tiles are read in place, the last partial tile from a padded copy.
+    ShortRows tile = new ShortRows(len);
+    int lanes = F.length();
+    int full = rows / lanes * lanes;
+    for (int r = 0; r < full; r += lanes) {
+      tile.run(p, pOff + r * len, lse, lseOff + r, x, xOff + r * len, scale, scaleOff + r);
     }
-    // e[i] = exp(e[i])
-    int bound = F.loopBound(n);
-    int i = 0;
-    for (; i < bound; i += F.length()) {
-      VectorMath.expNonPositive(FloatVector.fromArray(F, e, eOff + i)).intoArray(e, eOff + i);
-    }
-    for (; i < n; i++) {
-      e[eOff + i] = (float) Math.exp(e[eOff + i]);
-    }
-    for (int r = 0; r < rows; r++) {
-      // s = sum_j e[j]; lse = m + log(s); p[j] = e[j] * scale / s
-      int row = eOff + r * len;
-      double s = 0;
-      for (int j = 0; j < len; j++) {
-        s += e[row + j];
-      }
-      lse[lseOff + r] = max[r] + Math.log(s);
+    int rest = rows - full;
+    if (rest > 0) {
+      float[] xs = new float[lanes * len];
+      float[] ss = new float[lanes];
+      double[] ls = new double[lanes];
+      System.arraycopy(x, xOff + full * len, xs, 0, rest * len);
+      System.arraycopy(scale, scaleOff + full, ss, 0, rest);
+      float[] ps = p == null ? null : new float[lanes * len];
+      tile.run(ps, 0, ls, 0, xs, 0, ss, 0);
+      System.arraycopy(ls, 0, lse, lseOff + full, rest);
       if (p != null) {
-        float factor = (float) (scale[scaleOff + r] / s);
-        for (int j = 0; j < len; j++) {
-          p[row + j] *= factor;
-        }
+        System.arraycopy(ps, 0, p, pOff + full * len, rest * len);
+      }
+    }
+  }
+
+  /**
+   * The log-sum-exp and scaled softmax of one tile of L = F.length() rows of len < L values,
+   * with lanes running over rows: t[j] holds column j of the tile (a gather), so the row maximum,
+   * the row sum and the log are lanewise and every exp runs on full vectors.
+   * <pre>
+   *   m_r = max_j x_rj;  e_rj = exp(x_rj - m_r);  s_r = sum_j e_rj (float, j in order)
+   *   lse_r = m_r + log(s_r) (log in float, the sum in double);  p_rj = e_rj * (scale_r / s_r)
+   * </pre>
+   * The softmax is written back row-major by gathering from the transposed tile.
+   */
+  private static final class ShortRows {
+    private final int len;
+    /** Column j of the tile at t[j * L .. (j + 1) * L). */
+    private final float[] t;
+    /** x[xOff + r * len + j] is lane r of column j: rowStart[r] = r * len. */
+    private final int[] rowStart;
+    /** Row-major position q = r * len + j of the tile is t[j * L + r]. */
+    private final int[] rowMajor;
+    private final float[] max;
+    private final float[] logSum;
+
+    ShortRows(int len) {
+      int lanes = F.length();
+      this.len = len;
+      this.t = new float[lanes * len];
+      this.rowStart = new int[lanes];
+      this.rowMajor = new int[lanes * len];
+      for (int r = 0; r < lanes; r++) {
+        rowStart[r] = r * len;
+      }
+      for (int q = 0; q < lanes * len; q++) {
+        rowMajor[q] = q % len * lanes + q / len;
+      }
+      this.max = new float[lanes];
+      this.logSum = new float[lanes];
+    }
+
+    void run(float[] p, int pOff, double[] lse, int lseOff, float[] x, int xOff, float[] scale, int scaleOff) {
+      int lanes = F.length();
+      // m = max_j x[j]; t[j] = x[j]
+      FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+      for (int j = 0; j < len; j++) {
+        FloatVector v = FloatVector.fromArray(F, x, xOff + j, rowStart, 0);
+        m = m.max(v);
+        v.intoArray(t, j * lanes);
+      }
+      // t[j] = exp(t[j] - m); s += t[j]
+      FloatVector s = FloatVector.zero(F);
+      for (int j = 0; j < len; j++) {
+        FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(F, t, j * lanes).sub(m));
+        s = s.add(e);
+        e.intoArray(t, j * lanes);
+      }
+      // lse = m + log(s)
+      m.intoArray(max, 0);
+      VectorMath.log(s).intoArray(logSum, 0);
+      for (int r = 0; r < lanes; r++) {
+        lse[lseOff + r] = (double) max[r] + logSum[r];
+      }
+      if (p == null) {
+        return;
+      }
+      // t[j] *= scale / s; p (row-major) = t (column-major)
+      FloatVector factor = FloatVector.fromArray(F, scale, scaleOff).div(s);
+      for (int j = 0; j < len; j++) {
+        FloatVector.fromArray(F, t, j * lanes).mul(factor).intoArray(t, j * lanes);
+      }
+      for (int q = 0; q < lanes * len; q += lanes) {
+        FloatVector.fromArray(F, t, 0, rowMajor, q).intoArray(p, pOff + q);
       }
     }
   }

@@ -65,7 +65,7 @@ class LossKernelsTest {
     LossKernels s = Kernels.scalar().losses();
     LossKernels v = vector();
     for (int len : new int[] {1, 2, 3, 7, 10, 15, 16, 17, 33}) {
-      for (int rows : new int[] {1, 3, 17}) {
+      for (int rows : new int[] {1, 2, 3, 7, 15, 16, 17, 31, 33, 100}) {
         int n = rows * len;
         float[] x = random(len * 31L + rows, n + 2, 30);
         float[] scale = random(rows, rows + 1, 2);
