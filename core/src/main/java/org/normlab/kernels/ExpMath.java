@@ -34,7 +34,13 @@ final class ExpMath {
   static float exp(float x) {
     float v = Math.min(Math.max(x, LOW), HIGH);
     float t = Math.fma(v, LOG2E, ROUND);
-    float n = t - ROUND;
+    float e = expOfReduced(v, t - ROUND);
+    int bits = (Float.floatToRawIntBits(t) - Float.floatToRawIntBits(ROUND) + 127) << 23;
+    return e * Float.intBitsToFloat(bits);
+  }
+
+  /** exp(v - n ln2) for the integer n = round(v / ln2): 1 + r + r^2 P(r), r = v - n ln2 in two steps. */
+  private static float expOfReduced(float v, float n) {
     float r = Math.fma(n, -LN2_HI, v);
     r = Math.fma(n, -LN2_LO, r);
     float p = Math.fma(P0, r, P1);
@@ -42,9 +48,28 @@ final class ExpMath {
     p = Math.fma(p, r, P3);
     p = Math.fma(p, r, P4);
     p = Math.fma(p, r, P5);
-    float e = Math.fma(p, r * r, r) + 1f;
-    int bits = (Float.floatToRawIntBits(t) - Float.floatToRawIntBits(ROUND) + 127) << 23;
-    return e * Float.intBitsToFloat(bits);
+    return Math.fma(p, r * r, r) + 1f;
+  }
+
+  /** Below this exp rounds to 0 (exp(-104) = 6.8e-46 is under half the smallest subnormal). */
+  static final float FULL_LOW = -104f;
+  /** Above this exp overflows to +infinity (ln(Float.MAX_VALUE) = 88.72). */
+  static final float FULL_HIGH = 89f;
+
+  /**
+   * exp(x) over the whole float range, as {@link Math#exp} rounded to float within 1 ulp
+   * (including subnormal results): +infinity above 88.72, 0 below -103.97, NaN for NaN. The same
+   * reduction and polynomial as {@link #exp}; 2^n is applied as 2^(n - n/2) 2^(n/2), two normal
+   * powers of two, so the single rounding of the last product gives subnormal results correctly.
+   * {@code VectorMath.exp} is its lane-by-lane twin (the same operations, the same bits).
+   */
+  static float expFullRange(float x) {
+    float v = Math.min(Math.max(x, FULL_LOW), FULL_HIGH);
+    float t = Math.fma(v, LOG2E, ROUND);
+    float e = expOfReduced(v, t - ROUND);
+    int n = Float.floatToRawIntBits(t) - Float.floatToRawIntBits(ROUND);
+    int half = n >> 1;
+    return e * Float.intBitsToFloat((half + 127) << 23) * Float.intBitsToFloat((n - half + 127) << 23);
   }
 
   /** 1 / (1 + exp(-x)). */

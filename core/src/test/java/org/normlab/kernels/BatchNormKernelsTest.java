@@ -69,7 +69,7 @@ class BatchNormKernelsTest {
     assertArrayEquals(ys, yv, "grad input s=" + s);
   }
 
-  /** c = channels (channels-last). */
+  /** c = channels (channels-last); small arrays, so the vector sums run in strips. */
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 3, 7, 15, 16, 17, 31, 33, 100, 1023, 4097})
   void channelsLastKernelsAgree(int c) {
@@ -84,17 +84,10 @@ class BatchNormKernelsTest {
       shift[ch] = x[off + ch];
       m[ch] = -50f + 0.25f * (ch % 3);
     }
+    channelsLastSumsAgree(v, x, dy, off, positions, c, shift, m);
     float[] k1 = random(c + 3, c, 1f);
     float[] k2 = random(c + 4, c, 0f);
     float[] k3 = random(c + 5, c, 0f);
-    double[][] sc = new double[4][c];
-    double[][] vc = new double[4][c];
-    S.shiftedSums(sc[0], sc[1], x, off, 1, positions, c, shift);
-    v.shiftedSums(vc[0], vc[1], x, off, 1, positions, c, shift);
-    float[] relu = random(c + 6, x.length, 0f);
-    S.gradSums(sc[2], sc[3], dy, x, relu, off, 0, positions, c, m);
-    v.gradSums(vc[2], vc[3], dy, x, relu, off, 0, positions, c, m);
-    sumsAgree(vc, sc, positions, "positions c=" + c);
     float[] ys = new float[x.length];
     float[] yv = new float[x.length];
     S.affine(ys, x, off, 0, positions, c, m, k1, k2, false);
@@ -103,5 +96,45 @@ class BatchNormKernelsTest {
     S.gradInput(ys, dy, x, x, off, 0, positions, c, m, k1, k2, k3);
     v.gradInput(yv, dy, x, x, off, 0, positions, c, m, k1, k2, k3);
     assertArrayEquals(ys, yv, "grad input c=" + c);
+  }
+
+  /**
+   * The same sums where the arrays are larger than the vector kernels' cached size (32 MiB of
+   * input), so they take the per-position sweep meant for data streamed from DRAM; only the
+   * first positions are filled and summed.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3, 16, 17, 33, 64, 100, 1023})
+  void channelsLastSumsAgreeOnArraysLargerThanTheCache(int c) {
+    BatchNormKernels v = vector();
+    int positions = 37;
+    int off = 3;
+    float[] x = new float[VectorBatchNormKernels.CACHED_FLOATS + 1];
+    float[] dy = new float[x.length];
+    int used = off + positions * c;
+    System.arraycopy(random(c, used, 20f), 0, x, 0, used);
+    System.arraycopy(random(c + 1, used, 0f), 0, dy, 0, used);
+    float[] shift = new float[c];
+    float[] m = new float[c];
+    for (int ch = 0; ch < c; ch++) {
+      shift[ch] = x[off + ch];
+      m[ch] = 20f - 0.25f * (ch % 3);
+    }
+    channelsLastSumsAgree(v, x, dy, off, positions, c, shift, m);
+  }
+
+  /** Statistics and gradient sums (plain and with a ReLU mask) of both kernels agree. */
+  private static void channelsLastSumsAgree(BatchNormKernels v, float[] x, float[] dy, int off,
+      int positions, int c, float[] shift, float[] m) {
+    float[] relu = random(c + 6, off + positions * c, 0f);
+    double[][] sc = new double[6][c];
+    double[][] vc = new double[6][c];
+    S.shiftedSums(sc[0], sc[1], x, off, 1, positions, c, shift);
+    v.shiftedSums(vc[0], vc[1], x, off, 1, positions, c, shift);
+    S.gradSums(sc[2], sc[3], dy, x, relu, off, 0, positions, c, m);
+    v.gradSums(vc[2], vc[3], dy, x, relu, off, 0, positions, c, m);
+    S.gradSums(sc[4], sc[5], dy, x, null, off, 2, positions, c, m);
+    v.gradSums(vc[4], vc[5], dy, x, null, off, 2, positions, c, m);
+    sumsAgree(vc, sc, positions, "positions c=" + c + " length=" + x.length);
   }
 }
