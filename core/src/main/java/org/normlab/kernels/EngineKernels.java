@@ -39,19 +39,26 @@ public interface EngineKernels {
   void sumChannelsAccumulate(float[] dbias, float[] dy, int n, int channels, int spatial);
 
   /**
-   * Unfolds channels-first images into columns for a convolution as a matrix product.
-   * For images [n0, n0+count) of x (N, C, H, W) it writes col[k][j] with
-   * k = (c*kh + i)*kw + j' over the kernel window and j = (n-n0)*OH*OW + oy*OW + ox over output
-   * positions; positions that fall into the zero padding get 0. col has C*KH*KW rows of
-   * count*OH*OW columns.
+   * dst[c*rows + r] = src[r*cols + c]: the transpose of a row-major rows x cols matrix, in
+   * cache-sized blocks. Lets a product read a weight matrix in the orientation that packs with
+   * contiguous copies.
    */
-  void im2colChannelsFirst(float[] col, float[] x, int n0, int count, ConvGeometry g);
+  void transpose(float[] dst, float[] src, int rows, int cols);
 
   /**
-   * The adjoint of {@link #im2colChannelsFirst}: dx[n, c, y, x] += every col entry that was read
-   * from it. dx must be zeroed by the caller for images [n0, n0+count).
+   * Unfolds output rows [oy0, oy1) of channels-first image {@code image} of x (N, C, H, W) into
+   * columns for a convolution as a matrix product: col[k][j] with k = (c*kh + i)*kw + j' over
+   * the kernel window and j = (oy-oy0)*OW + ox over those output positions; positions that fall
+   * into the zero padding get 0. col has C*KH*KW rows of (oy1-oy0)*OW columns. A band of rows
+   * (rather than the whole image) keeps the unfolded block in cache for the product that reads it.
    */
-  void col2imChannelsFirstAccumulate(float[] dx, float[] col, int n0, int count, ConvGeometry g);
+  void im2colChannelsFirst(float[] col, float[] x, int image, int oy0, int oy1, ConvGeometry g);
+
+  /**
+   * The adjoint of {@link #im2colChannelsFirst}: dx[image, c, y, x] += every col entry of the
+   * band that was read from it. dx must be zeroed by the caller before the first band.
+   */
+  void col2imChannelsFirstAccumulate(float[] dx, float[] col, int image, int oy0, int oy1, ConvGeometry g);
 
   /**
    * Unfolds channels-last images (N, H, W, C) into rows: row j = (n-n0)*OH*OW + oy*OW + ox holds

@@ -95,6 +95,25 @@ public class ScalarEngineKernels implements EngineKernels {
     }
   }
 
+  /** Side of the square blocks of {@link #transpose}: a block of source and of destination rows stays in L1. */
+  private static final int TRANSPOSE_BLOCK = 32;
+
+  @Override
+  public void transpose(float[] dst, float[] src, int rows, int cols) {
+    for (int r0 = 0; r0 < rows; r0 += TRANSPOSE_BLOCK) {
+      int r1 = Math.min(rows, r0 + TRANSPOSE_BLOCK);
+      for (int c0 = 0; c0 < cols; c0 += TRANSPOSE_BLOCK) {
+        int c1 = Math.min(cols, c0 + TRANSPOSE_BLOCK);
+        for (int r = r0; r < r1; r++) {
+          int s = r * cols;
+          for (int c = c0; c < c1; c++) {
+            dst[c * rows + r] = src[s + c];
+          }
+        }
+      }
+    }
+  }
+
   /**
    * The output columns [lo, hi) whose input column ox*stride - pad + kj lies inside [0, w): the
    * interior of a kernel row, where no bounds check is needed.
@@ -112,38 +131,34 @@ public class ScalarEngineKernels implements EngineKernels {
   }
 
   @Override
-  public void im2colChannelsFirst(float[] col, float[] x, int n0, int count, ConvGeometry g) {
-    int oh = g.outH();
+  public void im2colChannelsFirst(float[] col, float[] x, int image, int oy0, int oy1, ConvGeometry g) {
     int ow = g.outW();
-    int positions = oh * ow;
-    int cols = count * positions;
+    int cols = (oy1 - oy0) * ow;
     int sw = g.strideW();
+    int planeSize = g.h() * g.w();
     for (int c = 0; c < g.c(); c++) {
+      int plane = (image * g.c() + c) * planeSize;
       for (int ki = 0; ki < g.kh(); ki++) {
         for (int kj = 0; kj < g.kw(); kj++) {
           int rowBase = ((c * g.kh() + ki) * g.kw() + kj) * cols;
           int lo = interiorLo(kj, g);
           int hi = Math.max(lo, interiorHi(kj, ow, g));
-          for (int n = 0; n < count; n++) {
-            int plane = ((n0 + n) * g.c() + c) * g.h() * g.w();
-            int outBase = rowBase + n * positions;
-            for (int oy = 0; oy < oh; oy++) {
-              int iy = oy * g.strideH() - g.padH() + ki;
-              int o = outBase + oy * ow;
-              if (iy < 0 || iy >= g.h()) {
-                java.util.Arrays.fill(col, o, o + ow, 0f);
-                continue;
-              }
-              // padding left and right of the interior, then the interior itself
-              java.util.Arrays.fill(col, o, o + lo, 0f);
-              java.util.Arrays.fill(col, o + hi, o + ow, 0f);
-              int src = plane + iy * g.w() - g.padW() + kj;
-              if (sw == 1) {
-                System.arraycopy(x, src + lo, col, o + lo, hi - lo);
-              } else {
-                for (int ox = lo; ox < hi; ox++) {
-                  col[o + ox] = x[src + ox * sw];
-                }
+          for (int oy = oy0; oy < oy1; oy++) {
+            int iy = oy * g.strideH() - g.padH() + ki;
+            int o = rowBase + (oy - oy0) * ow;
+            if (iy < 0 || iy >= g.h()) {
+              java.util.Arrays.fill(col, o, o + ow, 0f);
+              continue;
+            }
+            // padding left and right of the interior, then the interior itself
+            java.util.Arrays.fill(col, o, o + lo, 0f);
+            java.util.Arrays.fill(col, o + hi, o + ow, 0f);
+            int src = plane + iy * g.w() - g.padW() + kj;
+            if (sw == 1) {
+              System.arraycopy(x, src + lo, col, o + lo, hi - lo);
+            } else {
+              for (int ox = lo; ox < hi; ox++) {
+                col[o + ox] = x[src + ox * sw];
               }
             }
           }
@@ -153,36 +168,33 @@ public class ScalarEngineKernels implements EngineKernels {
   }
 
   @Override
-  public void col2imChannelsFirstAccumulate(float[] dx, float[] col, int n0, int count, ConvGeometry g) {
-    int oh = g.outH();
+  public void col2imChannelsFirstAccumulate(float[] dx, float[] col, int image, int oy0, int oy1,
+      ConvGeometry g) {
     int ow = g.outW();
-    int positions = oh * ow;
-    int cols = count * positions;
+    int cols = (oy1 - oy0) * ow;
     int sw = g.strideW();
+    int planeSize = g.h() * g.w();
     KernelSupport k = Kernels.get();
     for (int c = 0; c < g.c(); c++) {
+      int plane = (image * g.c() + c) * planeSize;
       for (int ki = 0; ki < g.kh(); ki++) {
         for (int kj = 0; kj < g.kw(); kj++) {
           int rowBase = ((c * g.kh() + ki) * g.kw() + kj) * cols;
           int lo = interiorLo(kj, g);
           int hi = Math.max(lo, interiorHi(kj, ow, g));
-          for (int n = 0; n < count; n++) {
-            int plane = ((n0 + n) * g.c() + c) * g.h() * g.w();
-            int inBase = rowBase + n * positions;
-            for (int oy = 0; oy < oh; oy++) {
-              int iy = oy * g.strideH() - g.padH() + ki;
-              if (iy < 0 || iy >= g.h()) {
-                continue;
-              }
-              int dst = plane + iy * g.w() - g.padW() + kj;
-              int o = inBase + oy * ow;
-              if (sw == 1) {
-                // dx[dst + ox] += col[o + ox] over the interior (elementwise: same bits as the loop)
-                k.add(dx, dst + lo, col, o + lo, dx, dst + lo, hi - lo);
-              } else {
-                for (int ox = lo; ox < hi; ox++) {
-                  dx[dst + ox * sw] += col[o + ox];
-                }
+          for (int oy = oy0; oy < oy1; oy++) {
+            int iy = oy * g.strideH() - g.padH() + ki;
+            if (iy < 0 || iy >= g.h()) {
+              continue;
+            }
+            int dst = plane + iy * g.w() - g.padW() + kj;
+            int o = rowBase + (oy - oy0) * ow;
+            if (sw == 1) {
+              // dx[dst + ox] += col[o + ox] over the interior (elementwise: same bits as the loop)
+              k.add(dx, dst + lo, col, o + lo, dx, dst + lo, hi - lo);
+            } else {
+              for (int ox = lo; ox < hi; ox++) {
+                dx[dst + ox * sw] += col[o + ox];
               }
             }
           }
@@ -275,6 +287,10 @@ public class ScalarEngineKernels implements EngineKernels {
 
   @Override
   public void maxPool(float[] y, int[] argmax, float[] x, PoolGeometry g) {
+    if (!g.channelsLast() && g.padH() == 0 && g.padW() == 0) {
+      maxPoolChannelsFirstUnpadded(y, argmax, x, g);
+      return;
+    }
     pooledWindows(g, (n, inPlane, o, y0, y1, x0, x1, s, inv) -> {
       int bestIndex = inPlane + y0 * s.inRow() + x0 * s.inColumn();
       float best = x[bestIndex];
@@ -294,6 +310,75 @@ public class ScalarEngineKernels implements EngineKernels {
       }
       y[o] = best;
       argmax[o] = bestIndex;
+    });
+  }
+
+  /**
+   * {@link #maxPool} for channels-first input without padding (every window lies inside its
+   * plane: the common 2x2 stride-2 case), in direct loops over planes; same visiting order, so the
+   * same maxima and indices as the general path.
+   */
+  private static void maxPoolChannelsFirstUnpadded(float[] y, int[] argmax, float[] x, PoolGeometry g) {
+    int h = g.h();
+    int w = g.w();
+    int oh = g.outH();
+    int ow = g.outW();
+    int kh = g.kh();
+    int kw = g.kw();
+    int sh = g.strideH();
+    int sw = g.strideW();
+    Parallel.forRange(0, g.n() * g.c(), g.c(), (from, to) -> {
+      for (int plane = from; plane < to; plane++) {
+        int in = plane * h * w;
+        int o = plane * oh * ow;
+        for (int oy = 0; oy < oh; oy++) {
+          for (int ox = 0; ox < ow; ox++, o++) {
+            int corner = in + oy * sh * w + ox * sw;
+            if (kh == 2 && kw == 2) {
+              float a = x[corner];
+              float b = x[corner + 1];
+              float c = x[corner + w];
+              float d = x[corner + w + 1];
+              if (a == a && b == b && c == c && d == d) {
+                // no NaN: the first maximum in row-major order, written to compile to
+                // conditional moves (random data makes branches unpredictable)
+                int bi = corner;
+                float m = a;
+                boolean t = b > m;
+                m = t ? b : m;
+                bi = t ? corner + 1 : bi;
+                t = c > m;
+                m = t ? c : m;
+                bi = t ? corner + w : bi;
+                t = d > m;
+                m = t ? d : m;
+                bi = t ? corner + w + 1 : bi;
+                y[o] = m;
+                argmax[o] = bi;
+                continue;
+              }
+            }
+            int bestIndex = corner;
+            float best = x[corner];
+            // the first maximum wins ties; a NaN wins and stays (PyTorch propagates NaN)
+            for (int i = 0; i < kh && !Float.isNaN(best); i++) {
+              int row = corner + i * w;
+              for (int j = 0; j < kw; j++) {
+                float v = x[row + j];
+                if (v > best || Float.isNaN(v)) {
+                  best = v;
+                  bestIndex = row + j;
+                  if (Float.isNaN(v)) {
+                    break;
+                  }
+                }
+              }
+            }
+            y[o] = best;
+            argmax[o] = bestIndex;
+          }
+        }
+      }
     });
   }
 

@@ -9,15 +9,14 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link LossKernels} on the Vector API.
  *
- * <p>Softmax (cross-entropy) uses {@link VectorMath#expNonPositive}, which gives the same bits in
- * interpreted and compiled code, so training runs are reproducible bit for bit. The elementwise
- * losses (bce, bce with logits, kl_div) use the lanewise EXP and LOG operators: compiled code calls
- * the vector math library, while code not yet compiled computes each lane with Math.exp and
- * Math.log, so their last bit may differ between the first calls of a JVM and later ones.
- * (VectorMath inlined into those larger loops exceeds the JIT's inlining node budget, and the
- * boxed vectors that result make them 20x slower.) Package-private: loaded only through {@link VectorKernels}. The
- * scalar math of each loop is the comment above it; row tails use masked vectors so that short
- * rows (10 classes) stay vectorized too.
+ * <p>No lanewise EXP or LOG: their bits differ between interpreted and compiled code, so losses
+ * would depend on JIT timing. Softmax (cross-entropy) uses {@link VectorMath#expNonPositive} and
+ * {@link VectorMath#log}; the elementwise losses (bce, bce with logits, kl_div) use
+ * {@link VectorMath#exp} and {@link VectorMath#log}, twins of the scalar ExpMath.expFullRange and
+ * LogMath.log that {@link ScalarLossKernels} uses in the same order of operations, so scalar and
+ * vector kernels give the same loss and gradient bits for every element. Package-private: loaded
+ * only through {@link VectorKernels}. The scalar math of each loop is the comment above it; row
+ * tails use masked vectors so that long rows stay vectorized to the end.
  */
 final class VectorLossKernels implements LossKernels {
   private static final VectorSpecies<Float> F = VectorKernels.F;
@@ -217,94 +216,163 @@ final class VectorLossKernels implements LossKernels {
     return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 1);
   }
 
+  // The elementwise losses run in chunks of CHUNK elements, in passes: first the exponentials or
+  // logarithms of the chunk into scratch arrays (one VectorMath call per loop: a loop with several
+  // inlined exp/log exceeds the JIT's inlining budget, and vectors that are not inlined are boxed,
+  // 20x slower), then one loop that combines them. Same operations as ScalarLossKernels, same bits.
+
+  /** Elements per chunk: the scratch arrays (4 KiB each) stay in L1. */
+  private static final int CHUNK = 1024;
+
+  /** out[i] = exp(-|x[at + i]|) for i in [0, n), n a multiple of the vector length. */
+  private static void expOfMinusAbs(float[] out, float[] x, int at, int n) {
+    for (int i = 0; i < n; i += F.length()) {
+      VectorMath.exp(FloatVector.fromArray(F, x, at + i).abs().neg()).intoArray(out, i);
+    }
+  }
+
+  /** out[i] = exp(x[at + i]) for i in [0, n), n a multiple of the vector length. */
+  private static void expOf(float[] out, float[] x, int at, int n) {
+    for (int i = 0; i < n; i += F.length()) {
+      VectorMath.exp(FloatVector.fromArray(F, x, at + i)).intoArray(out, i);
+    }
+  }
+
+  /** out[i] = log(a + sign * x[at + i]) for i in [0, n), n a multiple of the vector length. */
+  private static void logOf(float[] out, float a, float sign, float[] x, int at, int n) {
+    for (int i = 0; i < n; i += F.length()) {
+      VectorMath.log(FloatVector.fromArray(F, x, at + i).fma(sign, a)).intoArray(out, i);
+    }
+  }
+
   @Override
   public double bceWithLogits(float[] loss, float[] grad, float[] x, float[] y, float[] w, float[] pw, int off,
       int len, float gradScale) {
-    // e = exp(-|x|); softplus(-x) = log(1 + e) + max(-x, 0); lw = 1 + (pw - 1) y
-    // l = w ((1 - y) x + lw softplus(-x)); sigmoid(x) = x >= 0 ? 1/(1+e) : e/(1+e)
-    // grad = gradScale w (lw sigmoid(x) - lw + 1 - y)
+    int bound = F.loopBound(len);
+    float[] e = new float[Math.min(bound, CHUNK)];
+    float[] log1pE = new float[e.length];
+    double s = 0;
+    for (int c = 0; c < bound; c += CHUNK) {
+      int n = Math.min(CHUNK, bound - c);
+      // e = exp(-|x|); log1pE = log(1 + e)
+      expOfMinusAbs(e, x, off + c, n);
+      logOf(log1pE, 1f, 1f, e, 0, n);
+      s += bceWithLogitsChunk(loss, grad, x, y, w, pw, off + c, n, gradScale, e, log1pE);
+    }
+    return s + TAIL.bceWithLogits(loss, grad, x, y, w, pw, off + bound, len - bound, gradScale);
+  }
+
+  private static double bceWithLogitsChunk(float[] loss, float[] grad, float[] x, float[] y, float[] w, float[] pw,
+      int off, int n, float gradScale, float[] e, float[] log1pE) {
+    // softplus(-x) = log1pE + max(-x, 0); lw = 1 + (pw - 1) y
+    // l = ((1 - y) x + lw softplus(-x)) w; sigmoid(x) = x >= 0 ? 1/(1+e) : e/(1+e)
+    // grad = (lw sigmoid(x) - lw + 1 - y) w gradScale
     FloatVector one = FloatVector.broadcast(F, 1f);
     DoubleVector acc = DoubleVector.zero(D);
-    int bound = F.loopBound(len);
-    int i = 0;
-    for (; i < bound; i += F.length()) {
+    for (int i = 0; i < n; i += F.length()) {
       int at = off + i;
       FloatVector xv = FloatVector.fromArray(F, x, at);
       FloatVector yv = FloatVector.fromArray(F, y, at);
-      FloatVector e = xv.abs().neg().lanewise(VectorOperators.EXP);
-      // log(1 + e), not LOG1P: the math library has no vector log1p, so LOG1P runs lane by lane
-      // (20x slower); for e in (0, 1] log(1 + e) loses only absolute precision below 1e-7, as in PyTorch.
-      FloatVector softplus = one.add(e).lanewise(VectorOperators.LOG).add(xv.neg().max(0f));
+      FloatVector ev = FloatVector.fromArray(F, e, i);
+      FloatVector softplus = FloatVector.fromArray(F, log1pE, i).add(xv.neg().max(0f));
       FloatVector lw = pw == null ? one : FloatVector.fromArray(F, pw, at).sub(1f).fma(yv, one);
       FloatVector wv = w == null ? one : FloatVector.fromArray(F, w, at);
       FloatVector oneMinusY = one.sub(yv);
       FloatVector l = oneMinusY.mul(xv).add(lw.mul(softplus)).mul(wv);
       acc = accumulate(acc, l, loss, at);
       if (grad != null) {
-        FloatVector r = one.div(one.add(e));
-        FloatVector sigmoid = r.mul(e).blend(r, xv.compare(VectorOperators.GE, 0f));
+        FloatVector r = one.div(one.add(ev));
+        FloatVector sigmoid = r.mul(ev).blend(r, xv.compare(VectorOperators.GE, 0f));
         lw.mul(sigmoid).sub(lw).add(oneMinusY).mul(wv).mul(gradScale).intoArray(grad, at);
       }
     }
-    return Lanes.sum(acc)
-        + TAIL.bceWithLogits(loss, grad, x, y, w, pw, off + i, len - i, gradScale);
+    return Lanes.sum(acc);
   }
 
   @Override
   public double binaryCrossEntropy(float[] loss, float[] grad, float[] p, float[] y, float[] w, int off, int len,
       float gradScale) {
-    // l = -w (y max(log p, -100) + (1 - y) max(log(1 - p), -100))
-    // grad = gradScale w (p - y) / max(p (1 - p), 1e-12)
+    int bound = F.loopBound(len);
+    float[] logP = new float[Math.min(bound, CHUNK)];
+    float[] log1mP = new float[logP.length];
+    double s = 0;
+    for (int c = 0; c < bound; c += CHUNK) {
+      int n = Math.min(CHUNK, bound - c);
+      // logP = log(p); log1mP = log(1 - p)
+      logOf(logP, 0f, 1f, p, off + c, n);
+      logOf(log1mP, 1f, -1f, p, off + c, n);
+      s += binaryCrossEntropyChunk(loss, grad, p, y, w, off + c, n, gradScale, logP, log1mP);
+    }
+    return s + TAIL.binaryCrossEntropy(loss, grad, p, y, w, off + bound, len - bound, gradScale);
+  }
+
+  private static double binaryCrossEntropyChunk(float[] loss, float[] grad, float[] p, float[] y, float[] w,
+      int off, int n, float gradScale, float[] logP, float[] log1mP) {
+    // l = -((y max(log p, -100) + (1 - y) max(log(1 - p), -100)) w)
+    // grad = (p - y) w gradScale / max(p (1 - p), 1e-12)
     FloatVector one = FloatVector.broadcast(F, 1f);
     DoubleVector acc = DoubleVector.zero(D);
-    int bound = F.loopBound(len);
-    int i = 0;
-    for (; i < bound; i += F.length()) {
+    for (int i = 0; i < n; i += F.length()) {
       int at = off + i;
       FloatVector pv = FloatVector.fromArray(F, p, at);
       FloatVector yv = FloatVector.fromArray(F, y, at);
       FloatVector wv = w == null ? one : FloatVector.fromArray(F, w, at);
-      FloatVector oneMinusP = one.sub(pv);
-      FloatVector logP = pv.lanewise(VectorOperators.LOG).max(-100f);
-      FloatVector log1mP = oneMinusP.lanewise(VectorOperators.LOG).max(-100f);
-      FloatVector l = yv.mul(logP).add(one.sub(yv).mul(log1mP)).mul(wv).neg();
+      FloatVector lp = FloatVector.fromArray(F, logP, i).max(-100f);
+      FloatVector l1mp = FloatVector.fromArray(F, log1mP, i).max(-100f);
+      FloatVector l = yv.mul(lp).add(one.sub(yv).mul(l1mp)).mul(wv).neg();
       acc = accumulate(acc, l, loss, at);
       if (grad != null) {
-        pv.sub(yv).mul(wv).mul(gradScale).div(pv.mul(oneMinusP).max(1e-12f)).intoArray(grad, at);
+        pv.sub(yv).mul(wv).mul(gradScale).div(pv.mul(one.sub(pv)).max(1e-12f)).intoArray(grad, at);
       }
     }
-    return Lanes.sum(acc)
-        + TAIL.binaryCrossEntropy(loss, grad, p, y, w, off + i, len - i, gradScale);
+    return Lanes.sum(acc);
   }
 
   @Override
   public double klDiv(float[] loss, float[] grad, float[] x, float[] t, boolean logTarget, int off, int len,
       float gradScale) {
-    // p = logTarget ? exp(t) : t; log p = logTarget ? t : log(t)
-    // l = p (log p - x), 0 where p = 0; grad = -gradScale p
+    int bound = F.loopBound(len);
+    float[] f = new float[Math.min(bound, CHUNK)];
+    double s = 0;
+    for (int c = 0; c < bound; c += CHUNK) {
+      int n = Math.min(CHUNK, bound - c);
+      // f = exp(t) (t = log p) or log(t) (t = p)
+      if (logTarget) {
+        expOf(f, t, off + c, n);
+      } else {
+        logOf(f, 0f, 1f, t, off + c, n);
+      }
+      s += klDivChunk(loss, grad, x, t, logTarget, off + c, n, gradScale, f);
+    }
+    return s + TAIL.klDiv(loss, grad, x, t, logTarget, off + bound, len - bound, gradScale);
+  }
+
+  private static double klDivChunk(float[] loss, float[] grad, float[] x, float[] t, boolean logTarget, int off,
+      int n, float gradScale, float[] f) {
+    // t = log p:  p = f = exp(t);  l = p (t - x)
+    // t = p:      p = t, f = log(t);  l = p (f - x), 0 where p = 0
+    // grad = p (-gradScale)
     DoubleVector acc = DoubleVector.zero(D);
     float minusScale = -gradScale;
-    int bound = F.loopBound(len);
-    int i = 0;
-    for (; i < bound; i += F.length()) {
+    for (int i = 0; i < n; i += F.length()) {
       int at = off + i;
       FloatVector tv = FloatVector.fromArray(F, t, at);
       FloatVector xv = FloatVector.fromArray(F, x, at);
+      FloatVector fv = FloatVector.fromArray(F, f, i);
       FloatVector pv;
       FloatVector l;
       if (logTarget) {
-        pv = tv.lanewise(VectorOperators.EXP);
+        pv = fv;
         l = pv.mul(tv.sub(xv));
       } else {
         pv = tv;
-        l = pv.mul(tv.lanewise(VectorOperators.LOG).sub(xv)).blend(0f, tv.compare(VectorOperators.EQ, 0f));
+        l = pv.mul(fv.sub(xv)).blend(0f, tv.compare(VectorOperators.EQ, 0f));
       }
       acc = accumulate(acc, l, loss, at);
       if (grad != null) {
         pv.mul(minusScale).intoArray(grad, at);
       }
     }
-    return Lanes.sum(acc)
-        + TAIL.klDiv(loss, grad, x, t, logTarget, off + i, len - i, gradScale);
+    return Lanes.sum(acc);
   }
 }

@@ -119,7 +119,7 @@ public final class Conv2d implements Layer {
           Gemm.sgemm(false, true, p, out, k, 1f, col, 0, k, w, 0, k, 0f, y.data(), yOff, out);
         } else {
           // Y_i (out, p) = W (out, k) * X_i (k, p)
-          kernels.im2colChannelsFirst(col, x.data(), i, 1, g);
+          kernels.im2colChannelsFirst(col, x.data(), i, 0, g.outH(), g);
           Gemm.sgemm(false, false, out, p, k, 1f, w, 0, k, col, 0, p, 0f, y.data(), yOff, p);
         }
       }
@@ -174,23 +174,19 @@ public final class Conv2d implements Layer {
               kernels.row2imChannelsLastAccumulate(dx.data(), dcol, i, 1, g);
             }
           } else {
-            kernels.im2colChannelsFirst(col, x.data(), i, 1, g);
+            kernels.im2colChannelsFirst(col, x.data(), i, 0, g.outH(), g);
             // dW^T (k, out) += X_i (k, p) * dY_i^T (p, out): this orientation packs the small
             // dY_i, not the large X_i, as the transposed operand (measured 25% faster at 32x288x784)
             Gemm.sgemm(false, true, k, out, p, 1f, col, 0, p, dy.data(), yOff, p, 1f, dwT, 0, out);
             if (needDx) {
               // dX_i (k, p) = W^T (k, out) * dY_i (out, p)
               Gemm.sgemm(true, false, k, p, out, 1f, w, 0, k, dy.data(), yOff, p, 0f, dcol, 0, p);
-              kernels.col2imChannelsFirstAccumulate(dx.data(), dcol, i, 1, g);
+              kernels.col2imChannelsFirstAccumulate(dx.data(), dcol, i, 0, g.outH(), g);
             }
           }
         }
         if (dwT != null) {
-          for (int r = 0; r < k; r++) {
-            for (int c = 0; c < out; c++) {
-              dw[c * k + r] = dwT[r * out + c];
-            }
-          }
+          kernels.transpose(dw, dwT, k, out);
         }
         dwPieces[piece] = dw;
       }
