@@ -8,18 +8,45 @@ public final class ScalarNormFamilyKernels implements NormFamilyKernels {
 
   @Override
   public void meanAndVariance(double[] out, float[] x, int off, int len) {
+    double sum = rowSum(x, off, len);
+    out[0] = sum / len;
+    out[1] = variance(x, off, len, sum);
+  }
+
+  @Override
+  public double rowSum(float[] x, int off, int len) {
     double sum = 0;
     for (int i = off; i < off + len; i++) {
       sum += x[i];
     }
+    return sum;
+  }
+
+  @Override
+  public double variance(float[] x, int off, int len, double sum) {
     double mean = sum / len;
     double sq = 0;
     for (int i = off; i < off + len; i++) {
       double d = x[i] - mean;
       sq += d * d;
     }
-    out[0] = mean;
-    out[1] = sq / len;
+    return sq / len;
+  }
+
+  @Override
+  public double normalizeAffineAndSum(float[] y, float[] x, int off, int len, float mean,
+      float rstd, float[] w, float[] b, int next) {
+    normalizeAffine(y, x, off, len, mean, rstd, w, b);
+    return rowSum(x, next, len);
+  }
+
+  @Override
+  public double scaleShiftAndSum(float[] y, float[] x, int off, int len, float scale, float shift,
+      int next) {
+    for (int i = off; i < off + len; i++) {
+      y[i] = Math.fma(x[i], scale, shift);
+    }
+    return rowSum(x, next, len);
   }
 
   @Override

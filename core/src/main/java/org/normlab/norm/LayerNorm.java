@@ -106,14 +106,19 @@ public final class LayerNorm extends AffineNorm {
     float[] w = weightOrOnes;
     float[] b = params.b();
     NormFamilyKernels nf = Kernels.get().normFamily();
+    // Pipelined: the pass that normalizes a row also sums the next one, so x streams from memory
+    // while the cache-resident passes (variance, normalize) run.
     Parallel.forRange(0, rows, NormShapes.grain(d), (from, to) -> {
-      double[] moments = new double[2];
+      double sum = nf.rowSum(xd, from * d, d);
       for (int row = from; row < to; row++) {
         int off = row * d;
-        nf.meanAndVariance(moments, xd, off, d);
-        m[row] = (float) moments[0];
-        r[row] = (float) (1.0 / Math.sqrt(moments[1] + eps));
-        nf.normalizeAffine(yd, xd, off, d, m[row], r[row], w, b);
+        m[row] = (float) (sum / d);
+        r[row] = (float) (1.0 / Math.sqrt(nf.variance(xd, off, d, sum) + eps));
+        if (row + 1 < to) {
+          sum = nf.normalizeAffineAndSum(yd, xd, off, d, m[row], r[row], w, b, off + d);
+        } else {
+          nf.normalizeAffine(yd, xd, off, d, m[row], r[row], w, b);
+        }
       }
     });
     this.input = x;
