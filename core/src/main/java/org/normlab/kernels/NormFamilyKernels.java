@@ -23,8 +23,37 @@ public interface NormFamilyKernels {
   /**
    * Mean and biased variance of x[off .. off+len) in two passes (the mean, then the squared
    * deviations from it, so a large mean costs no precision): out[0] = mean, out[1] = variance.
+   * Equals {@code rowSum} then {@code variance}.
    */
   void meanAndVariance(double[] out, float[] x, int off, int len);
+
+  /**
+   * sum(x[off .. off+len)) in double. Its order of additions depends only on {@code len}: the
+   * fused kernels below ({@code ...AndSum}) return bitwise the same sum for the same values.
+   */
+  double rowSum(float[] x, int off, int len);
+
+  /**
+   * The biased variance of x[off .. off+len) given its {@code sum} (from {@link #rowSum}):
+   * sum((x - mean)^2) / len with mean = sum / len, a second pass over the (cached) segment.
+   */
+  double variance(float[] x, int off, int len, double sum);
+
+  /**
+   * {@link #normalizeAffine} of x[off .. off+len), and returns {@code rowSum(x, next, len)}: one
+   * loop for both, so that reading the next row from memory overlaps this row's arithmetic (a
+   * pipelined row loop reads x from memory once, with no idle memory while the cache-resident
+   * passes run).
+   */
+  double normalizeAffineAndSum(float[] y, float[] x, int off, int len, float mean, float rstd,
+      float[] w, float[] b, int next);
+
+  /**
+   * y[i] = x[i] * scale + shift for i in [off, off+len) (one fma), and returns {@code rowSum(x,
+   * next, len)}, in one loop as {@link #normalizeAffineAndSum}.
+   */
+  double scaleShiftAndSum(float[] y, float[] x, int off, int len, float scale, float shift,
+      int next);
 
   /**
    * y[i] = (x[i] - mean) * rstd * w[i] + b[i] for i in [0, len) (at {@code off}); {@code b} may be
@@ -42,8 +71,30 @@ public interface NormFamilyKernels {
    *   db += dy
    * </pre>
    */
-  void layerNormBackward(float[] dx, float[] dw, float[] db, float[] dy, float[] x, int off,
-      int len, float[] w, float mean, float rstd);
+  default void layerNormBackward(float[] dx, float[] dw, float[] db, float[] dy, float[] x,
+      int off, int len, float[] w, float mean, float rstd) {
+    double[] sums = new double[2];
+    layerNormBackwardSums(sums, dy, x, off, len, w, mean);
+    layerNormBackwardRow(dx, dw, db, dy, x, off, len, w, mean, rstd, sums, -1, 0f);
+  }
+
+  /**
+   * The first pass of {@link #layerNormBackward} over one row: with dxhat = dy * w,
+   * sums[0] = sum(dxhat) and sums[1] = sum(dxhat * (x - mean)) (= sum(dxhat * xhat) / rstd). Its
+   * order of additions depends only on {@code len}, as {@link #layerNormBackwardRow}'s.
+   */
+  void layerNormBackwardSums(double[] sums, float[] dy, float[] x, int off, int len, float[] w,
+      float mean);
+
+  /**
+   * The second pass of {@link #layerNormBackward} over one row, given its {@code sums} (from
+   * {@link #layerNormBackwardSums}): writes dx and adds into dw and db. With {@code next >= 0} the
+   * same loop also makes the first pass of the row at {@code next} (mean {@code nextMean}) and
+   * overwrites {@code sums} with its sums, bitwise what layerNormBackwardSums gives: so a pipelined
+   * row loop reads dy and x from memory once, while this row's arithmetic runs on cached data.
+   */
+  void layerNormBackwardRow(float[] dx, float[] dw, float[] db, float[] dy, float[] x, int off,
+      int len, float[] w, float mean, float rstd, double[] sums, int next, float nextMean);
 
   /**
    * RMSNorm backward for one row with saved r = 1 / sqrt(mean(x^2) + eps), y = x * r * g:

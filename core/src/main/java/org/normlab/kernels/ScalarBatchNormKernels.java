@@ -111,18 +111,22 @@ public final class ScalarBatchNormKernels implements BatchNormKernels {
   }
 
   @Override
-  public void affine(float[] y, float[] x, int off, int p0, int p1, int c,
-      float[] m, float[] a, float[] b, boolean relu) {
+  public void affine(float[] y, float[] x, int off, int p0, int p1, int c, float[] mab,
+      boolean relu) {
     for (int pos = p0; pos < p1; pos++) {
-      affineChannels(y, x, off + pos * c, 0, c, m, a, b, relu);
+      affineChannels(y, x, off + pos * c, 0, c, mab, relu);
     }
   }
 
-  /** One position's channels [ch0, c): y = (x - m[ch])*a[ch] + b[ch], clamped when relu. */
-  static void affineChannels(float[] y, float[] x, int base, int ch0, int c,
-      float[] m, float[] a, float[] b, boolean relu) {
+  /**
+   * One position's channels [ch0, c): y = (x - m[ch])*a[ch] + b[ch], clamped when relu;
+   * mab = pack(m, a, b).
+   */
+  static void affineChannels(float[] y, float[] x, int base, int ch0, int c, float[] mab,
+      boolean relu) {
     for (int ch = ch0; ch < c; ch++) {
-      float v = Math.fma(x[base + ch] - m[ch], a[ch], b[ch]);
+      int k = BatchNormKernels.packed(ch, 0, 3);
+      float v = Math.fma(x[base + ch] - mab[k], mab[k + PACK], mab[k + 2 * PACK]);
       y[base + ch] = relu ? Math.max(v, 0f) : v;
     }
   }
@@ -148,19 +152,20 @@ public final class ScalarBatchNormKernels implements BatchNormKernels {
 
   @Override
   public void gradInput(float[] dx, float[] dy, float[] x, float[] reluOut,
-      int off, int p0, int p1, int c, float[] m, float[] k1, float[] k2, float[] k3) {
+      int off, int p0, int p1, int c, float[] mk) {
     for (int pos = p0; pos < p1; pos++) {
-      gradInputChannels(dx, dy, x, reluOut, off + pos * c, 0, c, m, k1, k2, k3);
+      gradInputChannels(dx, dy, x, reluOut, off + pos * c, 0, c, mk);
     }
   }
 
-  /** One position's channels [ch0, c) of {@link #gradInput}. */
+  /** One position's channels [ch0, c) of {@link #gradInput}; mk = pack(m, k1, k2, k3). */
   static void gradInputChannels(float[] dx, float[] dy, float[] x, float[] reluOut, int base,
-      int ch0, int c, float[] m, float[] k1, float[] k2, float[] k3) {
+      int ch0, int c, float[] mk) {
     for (int ch = ch0; ch < c; ch++) {
       int i = base + ch;
+      int k = BatchNormKernels.packed(ch, 0, 4);
       float g = reluOut == null || reluOut[i] > 0f ? dy[i] : 0f;
-      dx[i] = Math.fma(k1[ch], g, Math.fma(k2[ch], x[i] - m[ch], k3[ch]));
+      dx[i] = Math.fma(mk[k + PACK], g, Math.fma(mk[k + 2 * PACK], x[i] - mk[k], mk[k + 3 * PACK]));
     }
   }
 }

@@ -30,14 +30,6 @@ public final class ScalarLossKernels implements LossKernels {
   }
 
   @Override
-  public void logSumExpRows(float[] p, int pOff, double[] lse, int lseOff, float[] x, int xOff, float[] scale,
-      int scaleOff, int rows, int len) {
-    for (int r = 0; r < rows; r++) {
-      lse[lseOff + r] = logSumExpRow(p, pOff + r * len, x, xOff + r * len, len, scale[scaleOff + r]);
-    }
-  }
-
-  @Override
   public double squaredError(float[] loss, float[] grad, float[] pred, float[] target, int off, int len,
       float gradScale) {
     double s = 0;
@@ -55,25 +47,30 @@ public final class ScalarLossKernels implements LossKernels {
     return s;
   }
 
+  // The elementwise losses below compute in float with ExpMath.expFullRange and LogMath.log, in the
+  // order of operations of VectorLossKernels: both give the same bits for every element.
+
   @Override
   public double bceWithLogits(float[] loss, float[] grad, float[] x, float[] y, float[] w, float[] pw, int off,
       int len, float gradScale) {
     double s = 0;
     for (int i = off; i < off + len; i++) {
-      double xi = x[i];
-      double yi = y[i];
-      double wi = w == null ? 1 : w[i];
-      double lw = pw == null ? 1 : 1 + (pw[i] - 1) * yi;
-      double e = Math.exp(-Math.abs(xi));
-      double softplusNeg = Math.log1p(e) + Math.max(-xi, 0);
-      double l = wi * ((1 - yi) * xi + lw * softplusNeg);
+      float xi = x[i];
+      float yi = y[i];
+      float e = ExpMath.expFullRange(-Math.abs(xi));
+      float softplusNeg = LogMath.log(1f + e) + Math.max(-xi, 0f);
+      float lw = pw == null ? 1f : Math.fma(pw[i] - 1f, yi, 1f);
+      float wi = w == null ? 1f : w[i];
+      float oneMinusY = 1f - yi;
+      float l = (oneMinusY * xi + lw * softplusNeg) * wi;
       s += l;
       if (loss != null) {
-        loss[i] = (float) l;
+        loss[i] = l;
       }
       if (grad != null) {
-        double sigmoid = xi >= 0 ? 1 / (1 + e) : e / (1 + e);
-        grad[i] = (float) (gradScale * wi * (lw * sigmoid - lw + 1 - yi));
+        float r = 1f / (1f + e);
+        float sigmoid = xi >= 0 ? r : r * e;
+        grad[i] = (lw * sigmoid - lw + oneMinusY) * wi * gradScale;
       }
     }
     return s;
@@ -84,16 +81,19 @@ public final class ScalarLossKernels implements LossKernels {
       float gradScale) {
     double s = 0;
     for (int i = off; i < off + len; i++) {
-      double pi = p[i];
-      double yi = y[i];
-      double wi = w == null ? 1 : w[i];
-      double l = -wi * (yi * Math.max(Math.log(pi), -100) + (1 - yi) * Math.max(Math.log(1 - pi), -100));
+      float pi = p[i];
+      float yi = y[i];
+      float wi = w == null ? 1f : w[i];
+      float oneMinusP = 1f - pi;
+      float logP = Math.max(LogMath.log(pi), -100f);
+      float log1mP = Math.max(LogMath.log(oneMinusP), -100f);
+      float l = -((yi * logP + (1f - yi) * log1mP) * wi);
       s += l;
       if (loss != null) {
-        loss[i] = (float) l;
+        loss[i] = l;
       }
       if (grad != null) {
-        grad[i] = (float) (gradScale * wi * (pi - yi) / Math.max(pi * (1 - pi), 1e-12));
+        grad[i] = (pi - yi) * wi * gradScale / Math.max(pi * oneMinusP, 1e-12f);
       }
     }
     return s;
@@ -103,17 +103,24 @@ public final class ScalarLossKernels implements LossKernels {
   public double klDiv(float[] loss, float[] grad, float[] x, float[] t, boolean logTarget, int off, int len,
       float gradScale) {
     double s = 0;
+    float minusScale = -gradScale;
     for (int i = off; i < off + len; i++) {
-      double ti = t[i];
-      double p = logTarget ? Math.exp(ti) : ti;
-      double logP = logTarget ? ti : Math.log(ti);
-      double l = p == 0 ? 0 : p * (logP - x[i]);
+      float ti = t[i];
+      float p;
+      float l;
+      if (logTarget) {
+        p = ExpMath.expFullRange(ti);
+        l = p * (ti - x[i]);
+      } else {
+        p = ti;
+        l = ti == 0 ? 0f : p * (LogMath.log(ti) - x[i]);
+      }
       s += l;
       if (loss != null) {
-        loss[i] = (float) l;
+        loss[i] = l;
       }
       if (grad != null) {
-        grad[i] = (float) (-gradScale * p);
+        grad[i] = p * minusScale;
       }
     }
     return s;

@@ -278,19 +278,20 @@ final class VectorBatchNormKernels implements BatchNormKernels {
   }
 
   @Override
-  public void affine(float[] y, float[] x, int off, int p0, int p1, int c,
-      float[] m, float[] a, float[] b, boolean relu) {
-    int bound = F.loopBound(c);
+  public void affine(float[] y, float[] x, int off, int p0, int p1, int c, float[] mab,
+      boolean relu) {
+    int bound = FL <= PACK ? F.loopBound(c) : 0;
     for (int pos = p0; pos < p1; pos++) {
       int base = off + pos * c;
-      // y[ch] = fma(x[ch] - m[ch], a[ch], b[ch]), then max(y, 0) when relu
+      // y[ch] = fma(x[ch] - m[ch], a[ch], b[ch]), then max(y, 0) when relu (m, a, b packed)
       int ch = 0;
       for (; ch < bound; ch += FL) {
-        FloatVector v = FloatVector.fromArray(F, x, base + ch).sub(FloatVector.fromArray(F, m, ch))
-            .fma(FloatVector.fromArray(F, a, ch), FloatVector.fromArray(F, b, ch));
+        int k = BatchNormKernels.packed(ch, 0, 3);
+        FloatVector v = FloatVector.fromArray(F, x, base + ch).sub(FloatVector.fromArray(F, mab, k))
+            .fma(FloatVector.fromArray(F, mab, k + PACK), FloatVector.fromArray(F, mab, k + 2 * PACK));
         (relu ? v.max(0f) : v).intoArray(y, base + ch);
       }
-      ScalarBatchNormKernels.affineChannels(y, x, base, ch, c, m, a, b, relu);
+      ScalarBatchNormKernels.affineChannels(y, x, base, ch, c, mab, relu);
     }
   }
 
@@ -371,20 +372,22 @@ final class VectorBatchNormKernels implements BatchNormKernels {
 
   @Override
   public void gradInput(float[] dx, float[] dy, float[] x, float[] reluOut,
-      int off, int p0, int p1, int c, float[] m, float[] k1, float[] k2, float[] k3) {
-    int bound = F.loopBound(c);
+      int off, int p0, int p1, int c, float[] mk) {
+    int bound = FL <= PACK ? F.loopBound(c) : 0;
     for (int pos = p0; pos < p1; pos++) {
       int base = off + pos * c;
-      // dx[ch] = fma(k1[ch], g, fma(k2[ch], x[ch] - m[ch], k3[ch]))
+      // dx[ch] = fma(k1[ch], g, fma(k2[ch], x[ch] - m[ch], k3[ch])) (m, k1, k2, k3 packed)
       int ch = 0;
       for (; ch < bound; ch += FL) {
         int i = base + ch;
+        int k = BatchNormKernels.packed(ch, 0, 4);
         FloatVector g = masked(FloatVector.fromArray(F, dy, i), reluOut, i);
-        FloatVector rest = FloatVector.fromArray(F, x, i).sub(FloatVector.fromArray(F, m, ch))
-            .fma(FloatVector.fromArray(F, k2, ch), FloatVector.fromArray(F, k3, ch));
-        g.fma(FloatVector.fromArray(F, k1, ch), rest).intoArray(dx, i);
+        FloatVector rest = FloatVector.fromArray(F, x, i).sub(FloatVector.fromArray(F, mk, k))
+            .fma(FloatVector.fromArray(F, mk, k + 2 * PACK), FloatVector.fromArray(F, mk, k + 3 * PACK));
+        g.fma(FloatVector.fromArray(F, mk, k + PACK), rest).intoArray(dx, i);
       }
-      ScalarBatchNormKernels.gradInputChannels(dx, dy, x, reluOut, base, ch, c, m, k1, k2, k3);
+      ScalarBatchNormKernels.gradInputChannels(dx, dy, x, reluOut, base, ch, c, mk);
     }
   }
+
 }

@@ -2,6 +2,7 @@ package org.normlab.kernels;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -9,19 +10,19 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link LossKernels} on the Vector API.
  *
- * <p>Softmax (cross-entropy) uses {@link VectorMath#expNonPositive}, which gives the same bits in
- * interpreted and compiled code, so training runs are reproducible bit for bit. The elementwise
- * losses (bce, bce with logits, kl_div) use the lanewise EXP and LOG operators: compiled code calls
- * the vector math library, while code not yet compiled computes each lane with Math.exp and
- * Math.log, so their last bit may differ between the first calls of a JVM and later ones.
- * (VectorMath inlined into those larger loops exceeds the JIT's inlining node budget, and the
- * boxed vectors that result make them 20x slower.) Package-private: loaded only through {@link VectorKernels}. The
- * scalar math of each loop is the comment above it; row tails use masked vectors so that short
- * rows (10 classes) stay vectorized too.
+ * <p>No lanewise EXP or LOG: their bits differ between interpreted and compiled code, so losses
+ * would depend on JIT timing. Softmax (cross-entropy) uses {@link VectorMath#expNonPositive} and
+ * {@link VectorMath#log}; the elementwise losses (bce, bce with logits, kl_div) use
+ * {@link VectorMath#exp} and {@link VectorMath#log}, twins of the scalar ExpMath.expFullRange and
+ * LogMath.log that {@link ScalarLossKernels} uses in the same order of operations, so scalar and
+ * vector kernels give the same loss and gradient bits for every element. Package-private: loaded
+ * only through {@link VectorKernels}. The scalar math of each loop is the comment above it; row
+ * tails use masked vectors so that long rows stay vectorized to the end.
  */
 final class VectorLossKernels implements LossKernels {
   private static final VectorSpecies<Float> F = VectorKernels.F;
   private static final VectorSpecies<Double> D = VectorKernels.D;
+  private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
   private static final ScalarLossKernels TAIL = ScalarLossKernels.INSTANCE;
 
   @Override
@@ -70,58 +71,65 @@ final class VectorLossKernels implements LossKernels {
   }
 
   @Override
-  public void logSumExpRows(float[] p, int pOff, double[] lse, int lseOff, float[] x, int xOff, float[] scale,
-      int scaleOff, int rows, int len) {
-    if (len >= F.length()) {
-      for (int r = 0; r < rows; r++) {
-        lse[lseOff + r] = logSumExpRow(p, pOff + r * len, x, xOff + r * len, len, scale[scaleOff + r]);
-      }
+  public void indexCrossEntropyRows(float[] grad, int gOff, float[] nll, int nllOff, float[] x, int xOff,
+      int[] targets, int tOff, float[] softmaxScale, float[] targetScale, int scaleOff, int rows, int len) {
+    int lanes = F.length();
+    if (len >= lanes) {
+      LossKernels.super.indexCrossEntropyRows(grad, gOff, nll, nllOff, x, xOff, targets, tOff, softmaxScale,
+          targetScale, scaleOff, rows, len);
       return;
     }
     // Short rows (10 classes): tiles of as many rows as a vector has lanes, transposed so that
-    // lane r holds row r; full tiles are read in place, the last partial tile from a padded copy.
+    // lane r holds row r; full tiles are read in place, the last partial tile from a padded copy
+    // (padding rows: logits 0, target -1, scales 0).
     ShortRows tile = new ShortRows(len);
-    int lanes = F.length();
     int full = rows / lanes * lanes;
     for (int r = 0; r < full; r += lanes) {
-      tile.run(p, pOff + r * len, lse, lseOff + r, x, xOff + r * len, scale, scaleOff + r);
+      tile.run(grad, gOff + r * len, nll, nllOff + r, x, xOff + r * len, targets, tOff + r, softmaxScale,
+          targetScale, scaleOff + r);
     }
     int rest = rows - full;
     if (rest > 0) {
       float[] xs = new float[lanes * len];
+      int[] ts = new int[lanes];
       float[] ss = new float[lanes];
-      double[] ls = new double[lanes];
+      float[] tsc = new float[lanes];
+      float[] ns = new float[lanes];
+      float[] gs = grad == null ? null : new float[lanes * len];
       System.arraycopy(x, xOff + full * len, xs, 0, rest * len);
-      System.arraycopy(scale, scaleOff + full, ss, 0, rest);
-      float[] ps = p == null ? null : new float[lanes * len];
-      tile.run(ps, 0, ls, 0, xs, 0, ss, 0);
-      System.arraycopy(ls, 0, lse, lseOff + full, rest);
-      if (p != null) {
-        System.arraycopy(ps, 0, p, pOff + full * len, rest * len);
+      java.util.Arrays.fill(ts, -1);
+      System.arraycopy(targets, tOff + full, ts, 0, rest);
+      System.arraycopy(softmaxScale, scaleOff + full, ss, 0, rest);
+      System.arraycopy(targetScale, scaleOff + full, tsc, 0, rest);
+      tile.run(gs, 0, ns, 0, xs, 0, ts, 0, ss, tsc, 0);
+      System.arraycopy(ns, 0, nll, nllOff + full, rest);
+      if (grad != null) {
+        System.arraycopy(gs, 0, grad, gOff + full * len, rest * len);
       }
     }
   }
 
   /**
-   * The log-sum-exp and scaled softmax of one tile of L = F.length() rows of len < L values,
-   * with lanes running over rows: t[j] holds column j of the tile (a gather), so the row maximum,
-   * the row sum and the log are lanewise and every exp runs on full vectors.
+   * {@link #indexCrossEntropyRows} for one tile of L = F.length() rows of len < L logits, with
+   * lanes running over rows: column j of the tile is gathered into t[j], so the row maximum, the
+   * row sum, the log and the target terms are lanewise and every exp runs on full vectors.
    * <pre>
    *   m_r = max_j x_rj;  e_rj = exp(x_rj - m_r);  s_r = sum_j e_rj (float, j in order)
-   *   lse_r = m_r + log(s_r) (log in float, the sum in double);  p_rj = e_rj * (scale_r / s_r)
+   *   nll_r = (m_r - x_rt) + log(s_r)
+   *   grad_rj = e_rj * (softmaxScale_r / s_r) - targetScale_r [j = t_r]
    * </pre>
-   * The softmax is written back row-major by gathering from the transposed tile.
+   * The gradient is written back row-major by gathering from the transposed tile.
    */
   private static final class ShortRows {
     private final int len;
     /** Column j of the tile at t[j * L .. (j + 1) * L). */
     private final float[] t;
-    /** x[xOff + r * len + j] is lane r of column j: rowStart[r] = r * len. */
+    /** Lane r of a column gathers x[r * len + j]: rowStart[r] = r * len. */
     private final int[] rowStart;
     /** Row-major position q = r * len + j of the tile is t[j * L + r]. */
     private final int[] rowMajor;
-    private final float[] max;
-    private final float[] logSum;
+    /** The positions r * len + t_r of the targets (r * len for targets out of range). */
+    private final int[] targetAt = new int[F.length()];
 
     ShortRows(int len) {
       int lanes = F.length();
@@ -135,11 +143,10 @@ final class VectorLossKernels implements LossKernels {
       for (int q = 0; q < lanes * len; q++) {
         rowMajor[q] = q % len * lanes + q / len;
       }
-      this.max = new float[lanes];
-      this.logSum = new float[lanes];
     }
 
-    void run(float[] p, int pOff, double[] lse, int lseOff, float[] x, int xOff, float[] scale, int scaleOff) {
+    void run(float[] grad, int gOff, float[] nll, int nllOff, float[] x, int xOff, int[] targets, int tOff,
+        float[] softmaxScale, float[] targetScale, int scaleOff) {
       int lanes = F.length();
       // m = max_j x[j]; t[j] = x[j]
       FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
@@ -155,22 +162,26 @@ final class VectorLossKernels implements LossKernels {
         s = s.add(e);
         e.intoArray(t, j * lanes);
       }
-      // lse = m + log(s)
-      m.intoArray(max, 0);
-      VectorMath.log(s).intoArray(logSum, 0);
-      for (int r = 0; r < lanes; r++) {
-        lse[lseOff + r] = (double) max[r] + logSum[r];
-      }
-      if (p == null) {
+      // nll = (m - x[target]) + log(s), 0 for targets out of range
+      IntVector target = IntVector.fromArray(I, targets, tOff);
+      VectorMask<Integer> inRange = target.compare(VectorOperators.GE, 0)
+          .and(target.compare(VectorOperators.LT, len));
+      IntVector.fromArray(I, rowStart, 0).add(target, inRange).intoArray(targetAt, 0);
+      FloatVector xt = FloatVector.fromArray(F, x, xOff, targetAt, 0);
+      m.sub(xt).add(VectorMath.log(s)).blend(0f, inRange.not().cast(F)).intoArray(nll, nllOff);
+      if (grad == null) {
         return;
       }
-      // t[j] *= scale / s; p (row-major) = t (column-major)
-      FloatVector factor = FloatVector.fromArray(F, scale, scaleOff).div(s);
+      // t[j] = t[j] * (softmaxScale / s) - (j == target ? targetScale : 0); grad (row-major) = t
+      FloatVector factor = FloatVector.fromArray(F, softmaxScale, scaleOff).div(s);
+      FloatVector targetTerm = FloatVector.fromArray(F, targetScale, scaleOff);
       for (int j = 0; j < len; j++) {
-        FloatVector.fromArray(F, t, j * lanes).mul(factor).intoArray(t, j * lanes);
+        VectorMask<Float> isTarget = target.compare(VectorOperators.EQ, j).cast(F);
+        FloatVector.fromArray(F, t, j * lanes).mul(factor).lanewise(VectorOperators.SUB, targetTerm, isTarget)
+            .intoArray(t, j * lanes);
       }
       for (int q = 0; q < lanes * len; q += lanes) {
-        FloatVector.fromArray(F, t, 0, rowMajor, q).intoArray(p, pOff + q);
+        FloatVector.fromArray(F, t, 0, rowMajor, q).intoArray(grad, gOff + q);
       }
     }
   }
@@ -217,94 +228,163 @@ final class VectorLossKernels implements LossKernels {
     return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 1);
   }
 
+  // The elementwise losses run in chunks of CHUNK elements, in passes: first the exponentials or
+  // logarithms of the chunk into scratch arrays (one VectorMath call per loop: a loop with several
+  // inlined exp/log exceeds the JIT's inlining budget, and vectors that are not inlined are boxed,
+  // 20x slower), then one loop that combines them. Same operations as ScalarLossKernels, same bits.
+
+  /** Elements per chunk: the scratch arrays (4 KiB each) stay in L1. */
+  private static final int CHUNK = 1024;
+
+  /** out[i] = exp(-|x[at + i]|) for i in [0, n), n a multiple of the vector length. */
+  private static void expOfMinusAbs(float[] out, float[] x, int at, int n) {
+    for (int i = 0; i < n; i += F.length()) {
+      VectorMath.exp(FloatVector.fromArray(F, x, at + i).abs().neg()).intoArray(out, i);
+    }
+  }
+
+  /** out[i] = exp(x[at + i]) for i in [0, n), n a multiple of the vector length. */
+  private static void expOf(float[] out, float[] x, int at, int n) {
+    for (int i = 0; i < n; i += F.length()) {
+      VectorMath.exp(FloatVector.fromArray(F, x, at + i)).intoArray(out, i);
+    }
+  }
+
+  /** out[i] = log(a + sign * x[at + i]) for i in [0, n), n a multiple of the vector length. */
+  private static void logOf(float[] out, float a, float sign, float[] x, int at, int n) {
+    for (int i = 0; i < n; i += F.length()) {
+      VectorMath.log(FloatVector.fromArray(F, x, at + i).fma(sign, a)).intoArray(out, i);
+    }
+  }
+
   @Override
   public double bceWithLogits(float[] loss, float[] grad, float[] x, float[] y, float[] w, float[] pw, int off,
       int len, float gradScale) {
-    // e = exp(-|x|); softplus(-x) = log(1 + e) + max(-x, 0); lw = 1 + (pw - 1) y
-    // l = w ((1 - y) x + lw softplus(-x)); sigmoid(x) = x >= 0 ? 1/(1+e) : e/(1+e)
-    // grad = gradScale w (lw sigmoid(x) - lw + 1 - y)
+    int bound = F.loopBound(len);
+    float[] e = new float[Math.min(bound, CHUNK)];
+    float[] log1pE = new float[e.length];
+    double s = 0;
+    for (int c = 0; c < bound; c += CHUNK) {
+      int n = Math.min(CHUNK, bound - c);
+      // e = exp(-|x|); log1pE = log(1 + e)
+      expOfMinusAbs(e, x, off + c, n);
+      logOf(log1pE, 1f, 1f, e, 0, n);
+      s += bceWithLogitsChunk(loss, grad, x, y, w, pw, off + c, n, gradScale, e, log1pE);
+    }
+    return s + TAIL.bceWithLogits(loss, grad, x, y, w, pw, off + bound, len - bound, gradScale);
+  }
+
+  private static double bceWithLogitsChunk(float[] loss, float[] grad, float[] x, float[] y, float[] w, float[] pw,
+      int off, int n, float gradScale, float[] e, float[] log1pE) {
+    // softplus(-x) = log1pE + max(-x, 0); lw = 1 + (pw - 1) y
+    // l = ((1 - y) x + lw softplus(-x)) w; sigmoid(x) = x >= 0 ? 1/(1+e) : e/(1+e)
+    // grad = (lw sigmoid(x) - lw + 1 - y) w gradScale
     FloatVector one = FloatVector.broadcast(F, 1f);
     DoubleVector acc = DoubleVector.zero(D);
-    int bound = F.loopBound(len);
-    int i = 0;
-    for (; i < bound; i += F.length()) {
+    for (int i = 0; i < n; i += F.length()) {
       int at = off + i;
       FloatVector xv = FloatVector.fromArray(F, x, at);
       FloatVector yv = FloatVector.fromArray(F, y, at);
-      FloatVector e = xv.abs().neg().lanewise(VectorOperators.EXP);
-      // log(1 + e), not LOG1P: the math library has no vector log1p, so LOG1P runs lane by lane
-      // (20x slower); for e in (0, 1] log(1 + e) loses only absolute precision below 1e-7, as in PyTorch.
-      FloatVector softplus = one.add(e).lanewise(VectorOperators.LOG).add(xv.neg().max(0f));
+      FloatVector ev = FloatVector.fromArray(F, e, i);
+      FloatVector softplus = FloatVector.fromArray(F, log1pE, i).add(xv.neg().max(0f));
       FloatVector lw = pw == null ? one : FloatVector.fromArray(F, pw, at).sub(1f).fma(yv, one);
       FloatVector wv = w == null ? one : FloatVector.fromArray(F, w, at);
       FloatVector oneMinusY = one.sub(yv);
       FloatVector l = oneMinusY.mul(xv).add(lw.mul(softplus)).mul(wv);
       acc = accumulate(acc, l, loss, at);
       if (grad != null) {
-        FloatVector r = one.div(one.add(e));
-        FloatVector sigmoid = r.mul(e).blend(r, xv.compare(VectorOperators.GE, 0f));
+        FloatVector r = one.div(one.add(ev));
+        FloatVector sigmoid = r.mul(ev).blend(r, xv.compare(VectorOperators.GE, 0f));
         lw.mul(sigmoid).sub(lw).add(oneMinusY).mul(wv).mul(gradScale).intoArray(grad, at);
       }
     }
-    return Lanes.sum(acc)
-        + TAIL.bceWithLogits(loss, grad, x, y, w, pw, off + i, len - i, gradScale);
+    return Lanes.sum(acc);
   }
 
   @Override
   public double binaryCrossEntropy(float[] loss, float[] grad, float[] p, float[] y, float[] w, int off, int len,
       float gradScale) {
-    // l = -w (y max(log p, -100) + (1 - y) max(log(1 - p), -100))
-    // grad = gradScale w (p - y) / max(p (1 - p), 1e-12)
+    int bound = F.loopBound(len);
+    float[] logP = new float[Math.min(bound, CHUNK)];
+    float[] log1mP = new float[logP.length];
+    double s = 0;
+    for (int c = 0; c < bound; c += CHUNK) {
+      int n = Math.min(CHUNK, bound - c);
+      // logP = log(p); log1mP = log(1 - p)
+      logOf(logP, 0f, 1f, p, off + c, n);
+      logOf(log1mP, 1f, -1f, p, off + c, n);
+      s += binaryCrossEntropyChunk(loss, grad, p, y, w, off + c, n, gradScale, logP, log1mP);
+    }
+    return s + TAIL.binaryCrossEntropy(loss, grad, p, y, w, off + bound, len - bound, gradScale);
+  }
+
+  private static double binaryCrossEntropyChunk(float[] loss, float[] grad, float[] p, float[] y, float[] w,
+      int off, int n, float gradScale, float[] logP, float[] log1mP) {
+    // l = -((y max(log p, -100) + (1 - y) max(log(1 - p), -100)) w)
+    // grad = (p - y) w gradScale / max(p (1 - p), 1e-12)
     FloatVector one = FloatVector.broadcast(F, 1f);
     DoubleVector acc = DoubleVector.zero(D);
-    int bound = F.loopBound(len);
-    int i = 0;
-    for (; i < bound; i += F.length()) {
+    for (int i = 0; i < n; i += F.length()) {
       int at = off + i;
       FloatVector pv = FloatVector.fromArray(F, p, at);
       FloatVector yv = FloatVector.fromArray(F, y, at);
       FloatVector wv = w == null ? one : FloatVector.fromArray(F, w, at);
-      FloatVector oneMinusP = one.sub(pv);
-      FloatVector logP = pv.lanewise(VectorOperators.LOG).max(-100f);
-      FloatVector log1mP = oneMinusP.lanewise(VectorOperators.LOG).max(-100f);
-      FloatVector l = yv.mul(logP).add(one.sub(yv).mul(log1mP)).mul(wv).neg();
+      FloatVector lp = FloatVector.fromArray(F, logP, i).max(-100f);
+      FloatVector l1mp = FloatVector.fromArray(F, log1mP, i).max(-100f);
+      FloatVector l = yv.mul(lp).add(one.sub(yv).mul(l1mp)).mul(wv).neg();
       acc = accumulate(acc, l, loss, at);
       if (grad != null) {
-        pv.sub(yv).mul(wv).mul(gradScale).div(pv.mul(oneMinusP).max(1e-12f)).intoArray(grad, at);
+        pv.sub(yv).mul(wv).mul(gradScale).div(pv.mul(one.sub(pv)).max(1e-12f)).intoArray(grad, at);
       }
     }
-    return Lanes.sum(acc)
-        + TAIL.binaryCrossEntropy(loss, grad, p, y, w, off + i, len - i, gradScale);
+    return Lanes.sum(acc);
   }
 
   @Override
   public double klDiv(float[] loss, float[] grad, float[] x, float[] t, boolean logTarget, int off, int len,
       float gradScale) {
-    // p = logTarget ? exp(t) : t; log p = logTarget ? t : log(t)
-    // l = p (log p - x), 0 where p = 0; grad = -gradScale p
+    int bound = F.loopBound(len);
+    float[] f = new float[Math.min(bound, CHUNK)];
+    double s = 0;
+    for (int c = 0; c < bound; c += CHUNK) {
+      int n = Math.min(CHUNK, bound - c);
+      // f = exp(t) (t = log p) or log(t) (t = p)
+      if (logTarget) {
+        expOf(f, t, off + c, n);
+      } else {
+        logOf(f, 0f, 1f, t, off + c, n);
+      }
+      s += klDivChunk(loss, grad, x, t, logTarget, off + c, n, gradScale, f);
+    }
+    return s + TAIL.klDiv(loss, grad, x, t, logTarget, off + bound, len - bound, gradScale);
+  }
+
+  private static double klDivChunk(float[] loss, float[] grad, float[] x, float[] t, boolean logTarget, int off,
+      int n, float gradScale, float[] f) {
+    // t = log p:  p = f = exp(t);  l = p (t - x)
+    // t = p:      p = t, f = log(t);  l = p (f - x), 0 where p = 0
+    // grad = p (-gradScale)
     DoubleVector acc = DoubleVector.zero(D);
     float minusScale = -gradScale;
-    int bound = F.loopBound(len);
-    int i = 0;
-    for (; i < bound; i += F.length()) {
+    for (int i = 0; i < n; i += F.length()) {
       int at = off + i;
       FloatVector tv = FloatVector.fromArray(F, t, at);
       FloatVector xv = FloatVector.fromArray(F, x, at);
+      FloatVector fv = FloatVector.fromArray(F, f, i);
       FloatVector pv;
       FloatVector l;
       if (logTarget) {
-        pv = tv.lanewise(VectorOperators.EXP);
+        pv = fv;
         l = pv.mul(tv.sub(xv));
       } else {
         pv = tv;
-        l = pv.mul(tv.lanewise(VectorOperators.LOG).sub(xv)).blend(0f, tv.compare(VectorOperators.EQ, 0f));
+        l = pv.mul(fv.sub(xv)).blend(0f, tv.compare(VectorOperators.EQ, 0f));
       }
       acc = accumulate(acc, l, loss, at);
       if (grad != null) {
         pv.mul(minusScale).intoArray(grad, at);
       }
     }
-    return Lanes.sum(acc)
-        + TAIL.klDiv(loss, grad, x, t, logTarget, off + i, len - i, gradScale);
+    return Lanes.sum(acc);
   }
 }

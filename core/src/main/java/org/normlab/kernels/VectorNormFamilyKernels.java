@@ -3,6 +3,7 @@ package org.normlab.kernels;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorOperators.Conversion;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,69 +18,113 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
   private static final int FL = F.length();
   private static final int DL = D.length();
   private static final ScalarNormFamilyKernels TAIL = ScalarNormFamilyKernels.INSTANCE;
-
-  private static DoubleVector lo(FloatVector v) {
-    return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
-  }
-
-  private static DoubleVector hi(FloatVector v) {
-    return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 1);
-  }
+  private static final Conversion<Float, Double> F2D = VectorOperators.F2D;
 
   /**
-   * Sums are blocked: each lane adds BLOCK products in float, then the block's partial sums are
-   * widened into double accumulators; so each float sum has at most BLOCK terms (relative error
-   * about BLOCK * 2^-24 of one block) and the conversions cost 1/BLOCK of the loop.
+   * Sums are blocked: each lane adds up to BLOCK vectors in float, in two independent accumulators
+   * (even and odd vectors, so the loop is not one chain of dependent additions), then the block's
+   * two partial sums are added and widened into double accumulators; so each float sum has at most
+   * BLOCK terms (relative error about BLOCK * 2^-24 of one block) and the conversions cost 1/BLOCK
+   * of the loop. The order depends only on the length, never on the data or threads.
+   *
+   * <p>Summing loops run over whole pairs of vectors ({@link #pairBound}) and leave the rest to
+   * scalar tails, and unroll only by two: C2 stops inlining Vector API calls into a method once it
+   * holds too many nodes (NodeCountInliningCutoff), and a call it did not inline boxes its vectors,
+   * which made these kernels 3-5x slower. Keep the number of vector calls per kernel small.
    */
-  private static final int BLOCK = 8;
+  private static final int BLOCK = 16;
 
-  private static DoubleVector widenAdd(DoubleVector acc, FloatVector part) {
-    return acc.add(lo(part)).add(hi(part));
+  /** len rounded down to whole pairs of vectors: the extent of the two-accumulator loops. */
+  private static int pairBound(int len) {
+    return len - len % (2 * FL);
+  }
+
+  /** The lanes of a double vector written out by intoArray, added in lane order (as Lanes.sum). */
+  private static double inLaneOrder(double[] lanes) {
+    double s = 0;
+    for (double lane : lanes) {
+      s += lane;
+    }
+    return s;
+  }
+
+  /** sum of x[off + i] over i in [0, bound), bound a multiple of 2 FL, blocked as at BLOCK. */
+  private static double blockedSum(float[] x, int off, int bound) {
+    DoubleVector acc = DoubleVector.zero(D);
+    int i = 0;
+    while (i < bound) {
+      int end = Math.min(bound, i + BLOCK * FL);
+      FloatVector p0 = FloatVector.zero(F);
+      FloatVector p1 = FloatVector.zero(F);
+      for (; i < end; i += 2 * FL) {
+        p0 = p0.add(FloatVector.fromArray(F, x, off + i));
+        p1 = p1.add(FloatVector.fromArray(F, x, off + i + FL));
+      }
+      FloatVector block = p0.add(p1);
+      acc = acc.add(block.convertShape(F2D, D, 0)).add(block.convertShape(F2D, D, 1));
+    }
+    double[] lanes = new double[DL];
+    acc.intoArray(lanes, 0);
+    return inLaneOrder(lanes);
+  }
+
+  /** sum of (x[off + i] - m)^2 over i in [0, bound), as {@link #blockedSum}. */
+  private static double blockedSquaredDeviations(float[] x, int off, int bound, float m) {
+    FloatVector vm = FloatVector.broadcast(F, m);
+    DoubleVector acc = DoubleVector.zero(D);
+    int i = 0;
+    while (i < bound) {
+      int end = Math.min(bound, i + BLOCK * FL);
+      FloatVector p0 = FloatVector.zero(F);
+      FloatVector p1 = FloatVector.zero(F);
+      for (; i < end; i += 2 * FL) {
+        FloatVector d0 = FloatVector.fromArray(F, x, off + i).sub(vm);
+        FloatVector d1 = FloatVector.fromArray(F, x, off + i + FL).sub(vm);
+        p0 = d0.fma(d0, p0);
+        p1 = d1.fma(d1, p1);
+      }
+      FloatVector block = p0.add(p1);
+      acc = acc.add(block.convertShape(F2D, D, 0)).add(block.convertShape(F2D, D, 1));
+    }
+    double[] lanes = new double[DL];
+    acc.intoArray(lanes, 0);
+    return inLaneOrder(lanes);
+  }
+
+  @Override
+  public double rowSum(float[] x, int off, int len) {
+    // sum += x[i] (vector part blocked as at BLOCK, tail in double)
+    int pairs = pairBound(len);
+    double sum = blockedSum(x, off, pairs);
+    for (int t = pairs; t < len; t++) {
+      sum += x[off + t];
+    }
+    return sum;
+  }
+
+  @Override
+  public double variance(float[] x, int off, int len, double sum) {
+    // d = x[i] - mean; sq += d * d
+    // The vector part uses m' = (float) mean; with e = m' - mean and x - mean = (x - m') + e:
+    // sum (x - mean)^2 = sum (x - m')^2 + 2 e (sum - len m') + len e^2.
+    double mean = sum / len;
+    float mf = (float) mean;
+    double e = mf - mean;
+    int pairs = pairBound(len);
+    double sq = blockedSquaredDeviations(x, off, pairs, mf);
+    for (int t = pairs; t < len; t++) {
+      double d = x[off + t] - (double) mf;
+      sq += d * d;
+    }
+    sq += 2 * e * (sum - len * (double) mf) + len * e * e;
+    return Math.max(0, sq / len);
   }
 
   @Override
   public void meanAndVariance(double[] out, float[] x, int off, int len) {
-    int bound = F.loopBound(len);
-    // pass 1: sum += x[i]
-    DoubleVector acc = DoubleVector.zero(D);
-    int i = 0;
-    while (i < bound) {
-      FloatVector part = FloatVector.zero(F);
-      for (int b = 0; b < BLOCK && i < bound; b++, i += FL) {
-        part = part.add(FloatVector.fromArray(F, x, off + i));
-      }
-      acc = widenAdd(acc, part);
-    }
-    double vectorSum = Lanes.sum(acc);
-    double sum = vectorSum;
-    for (int t = i; t < len; t++) {
-      sum += x[off + t];
-    }
-    double mean = sum / len;
-    // pass 2: d = x[i] - mean; sq += d * d
-    FloatVector vm = FloatVector.broadcast(F, (float) mean);
-    acc = DoubleVector.zero(D);
-    i = 0;
-    while (i < bound) {
-      FloatVector part = FloatVector.zero(F);
-      for (int b = 0; b < BLOCK && i < bound; b++, i += FL) {
-        FloatVector d = FloatVector.fromArray(F, x, off + i).sub(vm);
-        part = d.fma(d, part);
-      }
-      acc = widenAdd(acc, part);
-    }
-    // The vector part used m' = (float) mean; with e = m' - mean and x - mean = (x - m') + e:
-    // sum (x - mean)^2 = sum (x - m')^2 + 2 e (vectorSum - bound m') + bound e^2.
-    double mf = (float) mean;
-    double e = mf - mean;
-    double sq = Lanes.sum(acc) + 2 * e * (vectorSum - bound * mf)
-        + bound * e * e;
-    for (int t = i; t < len; t++) {
-      double d = x[off + t] - mean;
-      sq += d * d;
-    }
-    out[0] = mean;
-    out[1] = Math.max(0, sq / len);
+    double sum = rowSum(x, off, len);
+    out[0] = sum / len;
+    out[1] = variance(x, off, len, sum);
   }
 
   @Override
@@ -109,50 +154,201 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
   }
 
   @Override
-  public void layerNormBackward(float[] dx, float[] dw, float[] db, float[] dy, float[] x, int off,
-      int len, float[] w, float mean, float rstd) {
+  public double normalizeAffineAndSum(float[] y, float[] x, int off, int len, float mean,
+      float rstd, float[] w, float[] b, int next) {
+    // xhat = (x[i] - mean) * rstd; y[i] = b == null ? xhat * w[i] : fma(xhat, w[i], b[i]);
+    // sum += x[next + i], blocked exactly as rowSum (the two loops share the pass over i, so the
+    // next row's memory reads overlap this row's arithmetic)
+    if (b == null) {
+      normalizeAffine(y, x, off, len, mean, rstd, w, null);
+      return rowSum(x, next, len);
+    }
+    FloatVector vm = FloatVector.broadcast(F, mean);
     FloatVector vr = FloatVector.broadcast(F, rstd);
-    // xhat = (x - mean) * rstd as one fma: x * rstd + (-mean * rstd)
-    FloatVector vShift = FloatVector.broadcast(F, -mean * rstd);
-    int bound = F.loopBound(len);
-    // pass 1: sumDxhat += dy[i] * w[i]; sumDxhatXhat += dy[i] * w[i] * (x[i] - mean) * rstd
-    // (float partial sums over blocks of BLOCK vectors, widened into double per block)
+    int pairs = pairBound(len);
+    DoubleVector acc = DoubleVector.zero(D);
+    int i = 0;
+    while (i < pairs) {
+      int end = Math.min(pairs, i + BLOCK * FL);
+      FloatVector p0 = FloatVector.zero(F);
+      FloatVector p1 = FloatVector.zero(F);
+      for (; i < end; i += 2 * FL) {
+        p0 = p0.add(FloatVector.fromArray(F, x, next + i));
+        p1 = p1.add(FloatVector.fromArray(F, x, next + i + FL));
+        FloatVector.fromArray(F, x, off + i).sub(vm).mul(vr)
+            .fma(FloatVector.fromArray(F, w, i), FloatVector.fromArray(F, b, i))
+            .intoArray(y, off + i);
+        FloatVector.fromArray(F, x, off + i + FL).sub(vm).mul(vr)
+            .fma(FloatVector.fromArray(F, w, i + FL), FloatVector.fromArray(F, b, i + FL))
+            .intoArray(y, off + i + FL);
+      }
+      FloatVector block = p0.add(p1);
+      acc = acc.add(block.convertShape(F2D, D, 0)).add(block.convertShape(F2D, D, 1));
+    }
+    double[] lanes = new double[DL];
+    acc.intoArray(lanes, 0);
+    double sum = inLaneOrder(lanes);
+    for (int t = pairs; t < len; t++) {
+      sum += x[next + t];
+    }
+    for (int t = pairs; t < len; t++) {
+      y[off + t] = Math.fma((x[off + t] - mean) * rstd, w[t], b[t]);
+    }
+    return sum;
+  }
+
+  @Override
+  public double scaleShiftAndSum(float[] y, float[] x, int off, int len, float scale, float shift,
+      int next) {
+    // y[i] = fma(x[i], scale, shift); sum += x[next + i], blocked exactly as rowSum
+    FloatVector va = FloatVector.broadcast(F, scale);
+    FloatVector vs = FloatVector.broadcast(F, shift);
+    int pairs = pairBound(len);
+    DoubleVector acc = DoubleVector.zero(D);
+    int i = 0;
+    while (i < pairs) {
+      int end = Math.min(pairs, i + BLOCK * FL);
+      FloatVector p0 = FloatVector.zero(F);
+      FloatVector p1 = FloatVector.zero(F);
+      for (; i < end; i += 2 * FL) {
+        p0 = p0.add(FloatVector.fromArray(F, x, next + i));
+        p1 = p1.add(FloatVector.fromArray(F, x, next + i + FL));
+        FloatVector.fromArray(F, x, off + i).fma(va, vs).intoArray(y, off + i);
+        FloatVector.fromArray(F, x, off + i + FL).fma(va, vs).intoArray(y, off + i + FL);
+      }
+      FloatVector block = p0.add(p1);
+      acc = acc.add(block.convertShape(F2D, D, 0)).add(block.convertShape(F2D, D, 1));
+    }
+    double[] lanes = new double[DL];
+    acc.intoArray(lanes, 0);
+    double sum = inLaneOrder(lanes);
+    for (int t = pairs; t < len; t++) {
+      sum += x[next + t];
+      y[off + t] = Math.fma(x[off + t], scale, shift);
+    }
+    return sum;
+  }
+
+  @Override
+  public void layerNormBackwardSums(double[] sums, float[] dy, float[] x, int off, int len,
+      float[] w, float mean) {
+    // dxhat = dy[i] * w[i]; sums[0] += dxhat; sums[1] += dxhat * (x[i] - mean)
+    // (float partial sums in two accumulators each over blocks of BLOCK vectors, widened into
+    // double per block; tail in double)
+    FloatVector vm = FloatVector.broadcast(F, mean);
+    int pairs = pairBound(len);
     DoubleVector s1 = DoubleVector.zero(D);
     DoubleVector s2 = DoubleVector.zero(D);
     int i = 0;
-    while (i < bound) {
-      FloatVector p1 = FloatVector.zero(F);
-      FloatVector p2 = FloatVector.zero(F);
-      for (int blk = 0; blk < BLOCK && i < bound; blk++, i += FL) {
-        FloatVector xhat = FloatVector.fromArray(F, x, off + i).fma(vr, vShift);
-        FloatVector dxhat = FloatVector.fromArray(F, dy, off + i).mul(FloatVector.fromArray(F, w, i));
-        p1 = p1.add(dxhat);
-        p2 = dxhat.fma(xhat, p2);
+    while (i < pairs) {
+      int end = Math.min(pairs, i + BLOCK * FL);
+      FloatVector p1a = FloatVector.zero(F);
+      FloatVector p1b = FloatVector.zero(F);
+      FloatVector p2a = FloatVector.zero(F);
+      FloatVector p2b = FloatVector.zero(F);
+      for (; i < end; i += 2 * FL) {
+        FloatVector ga = FloatVector.fromArray(F, dy, off + i).mul(FloatVector.fromArray(F, w, i));
+        FloatVector gb = FloatVector.fromArray(F, dy, off + i + FL)
+            .mul(FloatVector.fromArray(F, w, i + FL));
+        p1a = p1a.add(ga);
+        p1b = p1b.add(gb);
+        p2a = ga.fma(FloatVector.fromArray(F, x, off + i).sub(vm), p2a);
+        p2b = gb.fma(FloatVector.fromArray(F, x, off + i + FL).sub(vm), p2b);
       }
-      s1 = widenAdd(s1, p1);
-      s2 = widenAdd(s2, p2);
+      FloatVector block1 = p1a.add(p1b);
+      s1 = s1.add(block1.convertShape(F2D, D, 0)).add(block1.convertShape(F2D, D, 1));
+      FloatVector block2 = p2a.add(p2b);
+      s2 = s2.add(block2.convertShape(F2D, D, 0)).add(block2.convertShape(F2D, D, 1));
     }
-    double sumDxhat = Lanes.sum(s1);
-    double sumDxhatXhat = Lanes.sum(s2);
-    for (int t = i; t < len; t++) {
-      float xhat = (x[off + t] - mean) * rstd;
+    double[] lanes = new double[2 * DL];
+    s1.intoArray(lanes, 0);
+    s2.intoArray(lanes, DL);
+    backwardSumTails(sums, lanes, dy, x, off, pairs, len, w, mean);
+  }
+
+  /**
+   * Finishes layerNormBackwardSums from the two accumulators' lanes (lanes[0, DL) and
+   * lanes[DL, 2 DL)), each added in lane order, then the scalar tail [pairs, len).
+   */
+  private static void backwardSumTails(double[] sums, double[] lanes, float[] dy, float[] x,
+      int off, int pairs, int len, float[] w, float mean) {
+    double sumDxhat = 0;
+    double sumDxhatXc = 0;
+    for (int l = 0; l < DL; l++) {
+      sumDxhat += lanes[l];
+      sumDxhatXc += lanes[DL + l];
+    }
+    for (int t = pairs; t < len; t++) {
       float dxhat = dy[off + t] * w[t];
       sumDxhat += dxhat;
-      sumDxhatXhat += (double) dxhat * xhat;
+      sumDxhatXc += (double) dxhat * (x[off + t] - mean);
     }
-    float m1 = (float) (sumDxhat / len);
-    float m2 = (float) (sumDxhatXhat / len);
-    // pass 2: dw[i] += dy * xhat; db[i] += dy; dx[i] = rstd * (dy * w[i] - m1 - xhat * m2),
-    // the last as (dy * w) * rstd + (xhat * (-m2 * rstd) + (-m1 * rstd))
+    sums[0] = sumDxhat;
+    sums[1] = sumDxhatXc;
+  }
+
+  @Override
+  public void layerNormBackwardRow(float[] dx, float[] dw, float[] db, float[] dy, float[] x,
+      int off, int len, float[] w, float mean, float rstd, double[] sums, int next,
+      float nextMean) {
+    float m1 = (float) (sums[0] / len);
+    float m2 = (float) (sums[1] * rstd / len);
+    // with d = x - mean and gr = dy * rstd (so xhat = d * rstd):
+    // dw[i] += gr * d; db[i] += dy; dx[i] = rstd * (dy * w[i] - m1 - xhat * m2)
+    // = gr * w[i] + (d * (-m2 * rstd * rstd) + (-m1 * rstd))
+    FloatVector vm = FloatVector.broadcast(F, mean);
+    FloatVector vr = FloatVector.broadcast(F, rstd);
     FloatVector vc1 = FloatVector.broadcast(F, -m1 * rstd);
-    FloatVector vc2 = FloatVector.broadcast(F, -m2 * rstd);
-    i = 0;
+    FloatVector vc2 = FloatVector.broadcast(F, -m2 * rstd * rstd);
+    int i = 0;
+    if (next >= 0) {
+      // the same loop makes layerNormBackwardSums' pass over the next row, in its exact order
+      FloatVector vnm = FloatVector.broadcast(F, nextMean);
+      int pairs = pairBound(len);
+      DoubleVector s1 = DoubleVector.zero(D);
+      DoubleVector s2 = DoubleVector.zero(D);
+      while (i < pairs) {
+        int end = Math.min(pairs, i + BLOCK * FL);
+        FloatVector p1a = FloatVector.zero(F);
+        FloatVector p1b = FloatVector.zero(F);
+        FloatVector p2a = FloatVector.zero(F);
+        FloatVector p2b = FloatVector.zero(F);
+        for (; i < end; i += 2 * FL) {
+          FloatVector ga = FloatVector.fromArray(F, dy, next + i)
+              .mul(FloatVector.fromArray(F, w, i));
+          FloatVector gb = FloatVector.fromArray(F, dy, next + i + FL)
+              .mul(FloatVector.fromArray(F, w, i + FL));
+          p1a = p1a.add(ga);
+          p1b = p1b.add(gb);
+          p2a = ga.fma(FloatVector.fromArray(F, x, next + i).sub(vnm), p2a);
+          p2b = gb.fma(FloatVector.fromArray(F, x, next + i + FL).sub(vnm), p2b);
+          for (int j = i; j < i + 2 * FL; j += FL) {
+            FloatVector g = FloatVector.fromArray(F, dy, off + j);
+            FloatVector d = FloatVector.fromArray(F, x, off + j).sub(vm);
+            FloatVector gr = g.mul(vr);
+            gr.fma(d, FloatVector.fromArray(F, dw, j)).intoArray(dw, j);
+            g.add(FloatVector.fromArray(F, db, j)).intoArray(db, j);
+            gr.fma(FloatVector.fromArray(F, w, j), d.fma(vc2, vc1)).intoArray(dx, off + j);
+          }
+        }
+        FloatVector block1 = p1a.add(p1b);
+        s1 = s1.add(block1.convertShape(F2D, D, 0)).add(block1.convertShape(F2D, D, 1));
+        FloatVector block2 = p2a.add(p2b);
+        s2 = s2.add(block2.convertShape(F2D, D, 0)).add(block2.convertShape(F2D, D, 1));
+      }
+      double[] lanes = new double[2 * DL];
+      s1.intoArray(lanes, 0);
+      s2.intoArray(lanes, DL);
+      backwardSumTails(sums, lanes, dy, x, next, pairs, len, w, nextMean);
+    }
+    int bound = F.loopBound(len);
     for (; i < bound; i += FL) {
       FloatVector g = FloatVector.fromArray(F, dy, off + i);
-      FloatVector xhat = FloatVector.fromArray(F, x, off + i).fma(vr, vShift);
-      g.fma(xhat, FloatVector.fromArray(F, dw, i)).intoArray(dw, i);
+      FloatVector d = FloatVector.fromArray(F, x, off + i).sub(vm);
+      FloatVector gr = g.mul(vr);
+      gr.fma(d, FloatVector.fromArray(F, dw, i)).intoArray(dw, i);
       g.add(FloatVector.fromArray(F, db, i)).intoArray(db, i);
-      g.mul(FloatVector.fromArray(F, w, i)).fma(vr, xhat.fma(vc2, vc1)).intoArray(dx, off + i);
+      gr.fma(FloatVector.fromArray(F, w, i), d.fma(vc2, vc1)).intoArray(dx, off + i);
     }
     for (; i < len; i++) {
       float g = dy[off + i];
@@ -168,31 +364,41 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       float[] g, float rstd) {
     int bound = F.loopBound(len);
     // pass 1: dot += dy[i] * g[i] * x[i]
-    // (float partial sums over blocks of BLOCK vectors, widened into double per block)
+    // (float partial sums in two accumulators over blocks of BLOCK vectors, widened into double
+    // per block)
+    int pairs = pairBound(len);
     DoubleVector acc = DoubleVector.zero(D);
     int i = 0;
-    while (i < bound) {
-      FloatVector part = FloatVector.zero(F);
-      for (int blk = 0; blk < BLOCK && i < bound; blk++, i += FL) {
-        FloatVector dyg = FloatVector.fromArray(F, dy, off + i).mul(FloatVector.fromArray(F, g, i));
-        part = dyg.fma(FloatVector.fromArray(F, x, off + i), part);
+    while (i < pairs) {
+      int end = Math.min(pairs, i + BLOCK * FL);
+      FloatVector pa = FloatVector.zero(F);
+      FloatVector pb = FloatVector.zero(F);
+      for (; i < end; i += 2 * FL) {
+        FloatVector ga = FloatVector.fromArray(F, dy, off + i).mul(FloatVector.fromArray(F, g, i));
+        FloatVector gb = FloatVector.fromArray(F, dy, off + i + FL)
+            .mul(FloatVector.fromArray(F, g, i + FL));
+        pa = ga.fma(FloatVector.fromArray(F, x, off + i), pa);
+        pb = gb.fma(FloatVector.fromArray(F, x, off + i + FL), pb);
       }
-      acc = widenAdd(acc, part);
+      FloatVector block = pa.add(pb);
+      acc = acc.add(block.convertShape(F2D, D, 0)).add(block.convertShape(F2D, D, 1));
     }
-    double dot = Lanes.sum(acc);
-    for (int t = i; t < len; t++) {
+    double[] lanes = new double[DL];
+    acc.intoArray(lanes, 0);
+    double dot = inLaneOrder(lanes);
+    for (int t = pairs; t < len; t++) {
       dot += (double) dy[off + t] * g[t] * x[off + t];
     }
     float c = (float) (dot / len) * rstd * rstd * rstd;
-    // pass 2: dg[i] += dy * (x * rstd); dx[i] = rstd * g[i] * dy - x * c
+    // pass 2, with gr = dy * rstd: dg[i] += gr * x; dx[i] = rstd * g[i] * dy - x * c
+    // = gr * g[i] + x * (-c)
     FloatVector vr = FloatVector.broadcast(F, rstd);
-    FloatVector vc = FloatVector.broadcast(F, c);
-    i = 0;
-    for (; i < bound; i += FL) {
-      FloatVector vdy = FloatVector.fromArray(F, dy, off + i);
+    FloatVector vnc = FloatVector.broadcast(F, -c);
+    for (i = 0; i < bound; i += FL) {
+      FloatVector gr = FloatVector.fromArray(F, dy, off + i).mul(vr);
       FloatVector vx = FloatVector.fromArray(F, x, off + i);
-      vdy.fma(vx.mul(vr), FloatVector.fromArray(F, dg, i)).intoArray(dg, i);
-      vr.mul(FloatVector.fromArray(F, g, i)).mul(vdy).sub(vx.mul(vc)).intoArray(dx, off + i);
+      gr.fma(vx, FloatVector.fromArray(F, dg, i)).intoArray(dg, i);
+      gr.fma(FloatVector.fromArray(F, g, i), vx.mul(vnc)).intoArray(dx, off + i);
     }
     for (; i < len; i++) {
       float xi = x[off + i];
@@ -227,8 +433,8 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       int c = 0;
       for (; c < bound; c += FL) {
         FloatVector v = FloatVector.fromArray(F, x, base + c);
-        DoubleVector.fromArray(D, sum, c).add(lo(v)).intoArray(sum, c);
-        DoubleVector.fromArray(D, sum, c + DL).add(hi(v)).intoArray(sum, c + DL);
+        DoubleVector.fromArray(D, sum, c).add(v.convertShape(F2D, D, 0)).intoArray(sum, c);
+        DoubleVector.fromArray(D, sum, c + DL).add(v.convertShape(F2D, D, 1)).intoArray(sum, c + DL);
       }
       for (; c < cols; c++) {
         sum[c] += x[base + c];
@@ -246,8 +452,8 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       int c = 0;
       for (; c < bound; c += FL) {
         FloatVector v = FloatVector.fromArray(F, x, base + c);
-        DoubleVector d0 = lo(v).sub(DoubleVector.fromArray(D, mean, c));
-        DoubleVector d1 = hi(v).sub(DoubleVector.fromArray(D, mean, c + DL));
+        DoubleVector d0 = ((DoubleVector) v.convertShape(F2D, D, 0)).sub(DoubleVector.fromArray(D, mean, c));
+        DoubleVector d1 = ((DoubleVector) v.convertShape(F2D, D, 1)).sub(DoubleVector.fromArray(D, mean, c + DL));
         d0.fma(d0, DoubleVector.fromArray(D, sq, c)).intoArray(sq, c);
         d1.fma(d1, DoubleVector.fromArray(D, sq, c + DL)).intoArray(sq, c + DL);
       }
@@ -269,10 +475,10 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       for (; c < bound; c += FL) {
         FloatVector g = FloatVector.fromArray(F, dy, base + c);
         FloatVector v = FloatVector.fromArray(F, x, base + c);
-        DoubleVector g0 = lo(g);
-        DoubleVector g1 = hi(g);
-        g0.fma(lo(v), DoubleVector.fromArray(D, dot, c)).intoArray(dot, c);
-        g1.fma(hi(v), DoubleVector.fromArray(D, dot, c + DL)).intoArray(dot, c + DL);
+        DoubleVector g0 = (DoubleVector) g.convertShape(F2D, D, 0);
+        DoubleVector g1 = (DoubleVector) g.convertShape(F2D, D, 1);
+        g0.fma(v.convertShape(F2D, D, 0), DoubleVector.fromArray(D, dot, c)).intoArray(dot, c);
+        g1.fma(v.convertShape(F2D, D, 1), DoubleVector.fromArray(D, dot, c + DL)).intoArray(dot, c + DL);
         DoubleVector.fromArray(D, sum, c).add(g0).intoArray(sum, c);
         DoubleVector.fromArray(D, sum, c + DL).add(g1).intoArray(sum, c + DL);
       }

@@ -109,9 +109,14 @@ final class BatchNormPasses {
 
   /** y = (x - m)*a + b per channel over the block (ReLU if asked). */
   void normalize(float[] y, float[] x, Block b, float[] m, float[] a, float[] sh, boolean relu) {
-    Parallel.forRange(0, b.units(), b.chunkUnits(), b.channelsLast()
-        ? (u0, u1) -> k.affine(y, x, b.off(), u0, u1, b.c(), m, a, sh, relu)
-        : (u0, u1) -> k.rowAffine(y, x, b.off(), u0, u1, b.c(), b.s(), m, a, sh, relu));
+    if (b.channelsLast()) {
+      float[] mab = BatchNormKernels.pack(m, a, sh);
+      Parallel.forRange(0, b.units(), b.chunkUnits(),
+          (u0, u1) -> k.affine(y, x, b.off(), u0, u1, b.c(), mab, relu));
+    } else {
+      Parallel.forRange(0, b.units(), b.chunkUnits(),
+          (u0, u1) -> k.rowAffine(y, x, b.off(), u0, u1, b.c(), b.s(), m, a, sh, relu));
+    }
   }
 
   /**
@@ -132,9 +137,14 @@ final class BatchNormPasses {
   /** dx = k1*g + k2*(x - m) + k3 per channel over the block. */
   void gradInput(float[] dx, float[] dy, float[] x, float[] reluOut, Block b, float[] m,
       float[] k1, float[] k2, float[] k3) {
-    Parallel.forRange(0, b.units(), b.chunkUnits(), b.channelsLast()
-        ? (u0, u1) -> k.gradInput(dx, dy, x, reluOut, b.off(), u0, u1, b.c(), m, k1, k2, k3)
-        : (u0, u1) -> k.rowGradInput(dx, dy, x, reluOut, b.off(), u0, u1, b.c(), b.s(), m, k1, k2,
-            k3));
+    if (b.channelsLast()) {
+      float[] mk = BatchNormKernels.pack(m, k1, k2, k3);
+      Parallel.forRange(0, b.units(), b.chunkUnits(),
+          (u0, u1) -> k.gradInput(dx, dy, x, reluOut, b.off(), u0, u1, b.c(), mk));
+    } else {
+      Parallel.forRange(0, b.units(), b.chunkUnits(),
+          (u0, u1) -> k.rowGradInput(dx, dy, x, reluOut, b.off(), u0, u1, b.c(), b.s(), m, k1, k2,
+              k3));
+    }
   }
 }

@@ -99,12 +99,10 @@ public final class GroupNorm extends AffineNorm {
     int count = x.batch() * groups;
     double[] mu = new double[count];
     double[] var = new double[count];
-    GroupStats.compute(x, groups, mu, var);
     float[] m = new float[count];
     float[] r = new float[count];
-    GroupStats.meanAndRstd(mu, var, eps, m, r);
     Tensor y = out;
-    GroupStats.apply(x, groups, m, r, params.w(), params.b(), y);
+    GroupStats.forward(x, groups, eps, params.w(), params.b(), y, mu, var, m, r);
     this.input = x;
     this.mean = m;
     this.rstd = r;

@@ -28,46 +28,110 @@ import org.normlab.tensor.Tensor;
 final class GroupStats {
   private GroupStats() {}
 
-  /** Per-sample, per-group mean and biased variance of x (indexed n * G + g). */
-  static void compute(Tensor x, int groups, double[] mean, double[] var) {
+  /**
+   * The training forward: per-sample, per-group mean and biased variance of x (indexed n * G + g,
+   * in double into {@code mean} and {@code var}; as saved for backward into {@code m} = (float)
+   * mean and {@code r} = 1 / sqrt(var + eps)), and y = (x - mean_g) * rstd_g * w_c + b_c (w and b
+   * may be null). Fused: each unit (a channels-first group, a contiguous segment; or a whole
+   * channels-last sample) is normalized right after its statistics, while it is still in cache,
+   * so x is read from memory once.
+   */
+  static void forward(Tensor x, int groups, double eps, float[] w, float[] b, Tensor y,
+      double[] mean, double[] var, float[] m, float[] r) {
     int n = x.batch();
     int c = x.channels();
     int s = x.spatialSize();
     int cg = c / groups;
     int count = cg * s;
     float[] xd = x.data();
+    float[] yd = y.data();
     KernelSupport k = Kernels.get();
     NormFamilyKernels nf = k.normFamily();
-    if (!x.layout().isChannelsLast()) {
-      Parallel.forRange(0, n * groups, NormShapes.grain(count), (from, to) -> {
-        double[] moments = new double[2];
+    if (!asColumns(x)) {
+      // Pipelined: a group's sum is the sum of its channels' row sums, and the pass that
+      // normalizes a channel also sums the same channel of the next group, so x streams from
+      // memory while the cache-resident passes (variance, normalize) run. (Group ng starts at
+      // ng * count: consecutive groups are consecutive segments, across samples too.)
+      Parallel.forRange(0, n * groups, NormShapes.pipelineGrain(count), (from, to) -> {
+        double sum = 0;
+        for (int j = 0; j < cg; j++) {
+          sum += nf.rowSum(xd, from * count + j * s, s);
+        }
         for (int ng = from; ng < to; ng++) {
-          nf.meanAndVariance(moments, xd, ng * count, count);
-          mean[ng] = moments[0];
-          var[ng] = moments[1];
+          int off = ng * count;
+          save(ng, sum / count, nf.variance(xd, off, count, sum), eps, mean, var, m, r);
+          boolean pipelined = ng + 1 < to;
+          sum = 0;
+          for (int j = 0; j < cg; j++) {
+            int ch = (ng % groups) * cg + j;
+            float a = scale(r[ng], w, ch);
+            int at = off + j * s;
+            if (pipelined) {
+              sum += nf.scaleShiftAndSum(yd, xd, at, s, a, shift(m[ng], a, b, ch), at + count);
+            } else {
+              k.scaleShift(xd, at, yd, at, s, a, shift(m[ng], a, b, ch));
+            }
+          }
         }
       });
       return;
     }
+    boolean last = x.layout().isChannelsLast();
     Parallel.forRange(0, n, NormShapes.grain((long) s * c), (from, to) -> {
       double[] sums = new double[c];
       double[] channelMean = new double[c];
+      double[] moments = new double[2];
+      float[] scale = new float[c];
+      float[] shift = new float[c];
       for (int i = from; i < to; i++) {
         int off = i * s * c;
-        Arrays.fill(sums, 0);
-        nf.columnSums(sums, xd, off, s, c);
-        for (int g = 0; g < groups; g++) {
-          double mu = sumRange(sums, g * cg, cg) / count;
-          mean[i * groups + g] = mu;
-          Arrays.fill(channelMean, g * cg, (g + 1) * cg, mu);
+        if (last) {
+          Arrays.fill(sums, 0);
+          nf.columnSums(sums, xd, off, s, c);
+          for (int g = 0; g < groups; g++) {
+            double mu = sumRange(sums, g * cg, cg) / count;
+            mean[i * groups + g] = mu;
+            Arrays.fill(channelMean, g * cg, (g + 1) * cg, mu);
+          }
+          Arrays.fill(sums, 0);
+          nf.columnSquaredDeviations(sums, xd, off, s, c, channelMean);
         }
-        Arrays.fill(sums, 0);
-        nf.columnSquaredDeviations(sums, xd, off, s, c, channelMean);
         for (int g = 0; g < groups; g++) {
-          var[i * groups + g] = sumRange(sums, g * cg, cg) / count;
+          int ng = i * groups + g;
+          if (last) {
+            save(ng, mean[ng], sumRange(sums, g * cg, cg) / count, eps, mean, var, m, r);
+          } else {
+            // one position per channel (NC): the group is the contiguous segment of its channels
+            nf.meanAndVariance(moments, xd, ng * count, count);
+            save(ng, moments[0], moments[1], eps, mean, var, m, r);
+          }
+          for (int ch = g * cg; ch < (g + 1) * cg; ch++) {
+            scale[ch] = scale(r[ng], w, ch);
+            shift[ch] = shift(m[ng], scale[ch], b, ch);
+          }
         }
+        nf.affineColumns(yd, xd, off, s, c, scale, shift);
       }
     });
+  }
+
+  /** Stores one group's statistics: in double, and as saved for backward. */
+  private static void save(int ng, double mu, double variance, double eps, double[] mean,
+      double[] var, float[] m, float[] r) {
+    mean[ng] = mu;
+    var[ng] = variance;
+    m[ng] = (float) mu;
+    r[ng] = (float) (1.0 / Math.sqrt(variance + eps));
+  }
+
+  /** a_c = rstd_g * w_c (w null: 1). */
+  private static float scale(float rstd, float[] w, int ch) {
+    return rstd * (w == null ? 1f : w[ch]);
+  }
+
+  /** b_c - mean_g * a_c (b null: 0). */
+  private static float shift(float mean, float a, float[] b, int ch) {
+    return (b == null ? 0f : b[ch]) - mean * a;
   }
 
   /**
@@ -80,14 +144,6 @@ final class GroupStats {
     return x.layout().isChannelsLast() || x.spatialSize() == 1;
   }
 
-  /** m = (float) mean, r = 1 / sqrt(var + eps), element by element. */
-  static void meanAndRstd(double[] mean, double[] var, double eps, float[] m, float[] r) {
-    for (int i = 0; i < m.length; i++) {
-      m[i] = (float) mean[i];
-      r[i] = (float) (1.0 / Math.sqrt(var[i] + eps));
-    }
-  }
-
   private static double sumRange(double[] a, int from, int len) {
     double s = 0;
     for (int i = from; i < from + len; i++) {
@@ -96,7 +152,10 @@ final class GroupStats {
     return s;
   }
 
-  /** y = (x - mean_g) * rstd_g * w_c + b_c; w and b may be null (1 and 0). */
+  /**
+   * y = (x - mean_g) * rstd_g * w_c + b_c with given statistics (evaluation with running
+   * statistics); w and b may be null (1 and 0).
+   */
   static void apply(Tensor x, int groups, float[] mean, float[] rstd, float[] w, float[] b,
       Tensor y) {
     int n = x.batch();
@@ -111,9 +170,8 @@ final class GroupStats {
         for (int nc = from; nc < to; nc++) {
           int ch = nc % c;
           int ng = (nc / c) * groups + ch / cg;
-          float a = rstd[ng] * (w == null ? 1f : w[ch]);
-          float shift = (b == null ? 0f : b[ch]) - mean[ng] * a;
-          k.scaleShift(xd, nc * s, yd, nc * s, s, a, shift);
+          float a = scale(rstd[ng], w, ch);
+          k.scaleShift(xd, nc * s, yd, nc * s, s, a, shift(mean[ng], a, b, ch));
         }
       });
       return;
@@ -126,8 +184,8 @@ final class GroupStats {
         for (int g = 0; g < groups; g++) {
           int ng = i * groups + g;
           for (int ch = g * cg; ch < (g + 1) * cg; ch++) {
-            scale[ch] = rstd[ng] * (w == null ? 1f : w[ch]);
-            shift[ch] = (b == null ? 0f : b[ch]) - mean[ng] * scale[ch];
+            scale[ch] = scale(rstd[ng], w, ch);
+            shift[ch] = shift(mean[ng], scale[ch], b, ch);
           }
         }
         nf.affineColumns(yd, xd, i * s * c, s, c, scale, shift);

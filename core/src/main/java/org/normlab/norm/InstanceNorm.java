@@ -123,6 +123,7 @@ public final class InstanceNorm extends AffineNorm {
         m[i] = runningMean.data()[i % channels];
         r[i] = (float) (1.0 / Math.sqrt(runningVar.data()[i % channels] + eps));
       }
+      GroupStats.apply(x, channels, m, r, params.w(), params.b(), out);
     } else {
       int s = x.spatialSize();
       if (s < 2) {
@@ -132,19 +133,16 @@ public final class InstanceNorm extends AffineNorm {
       }
       double[] mu = new double[count];
       double[] var = new double[count];
-      GroupStats.compute(x, channels, mu, var);
-      GroupStats.meanAndRstd(mu, var, eps, m, r);
+      GroupStats.forward(x, channels, eps, params.w(), params.b(), out, mu, var, m, r);
       if (training && runningMean != null) {
         updateRunning(mu, var, n, s);
       }
     }
-    Tensor y = out;
-    GroupStats.apply(x, channels, m, r, params.w(), params.b(), y);
     this.input = x;
     this.mean = m;
     this.rstd = r;
     this.fixedStats = useRunning;
-    return y;
+    return out;
   }
 
   private void updateRunning(double[] mu, double[] var, int n, int s) {

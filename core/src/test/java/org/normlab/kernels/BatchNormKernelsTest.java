@@ -1,9 +1,12 @@
 package org.normlab.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.normlab.tensor.AllClose;
@@ -35,6 +38,29 @@ class BatchNormKernelsTest {
     for (int k = 0; k < scalar.length; k++) {
       AllClose.assertAllClose(vector[k], scalar[k], 1e-6, 1e-6 + 1e-7 * count, what + " sums " + k);
     }
+  }
+
+  /** Group g of 16 channels holds each parameter's 16 values in turn; the last group is padded. */
+  @Test
+  void packInterleavesGroupsOfSixteenChannels() {
+    float[] m = new float[17];
+    float[] a = new float[17];
+    for (int ch = 0; ch < 17; ch++) {
+      m[ch] = ch;
+      a[ch] = 100 + ch;
+    }
+    float[] p = BatchNormKernels.pack(m, a);
+    assertEquals(2 * 2 * 16, p.length);
+    assertEquals(5f, p[5]);
+    assertEquals(105f, p[16 + 5]);
+    assertEquals(16f, p[32]);
+    assertEquals(0f, p[33]);
+    assertEquals(116f, p[48]);
+    assertEquals(0f, p[63]);
+    assertEquals(48, BatchNormKernels.packed(16, 1, 2));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> BatchNormKernels.pack(m, new float[3]));
+    assertEquals("params[1]: expected 17 channels, got 3", e.getMessage());
   }
 
   /** s = positions per row (channels-first). */
@@ -90,11 +116,16 @@ class BatchNormKernelsTest {
     float[] k3 = random(c + 5, c, 0f);
     float[] ys = new float[x.length];
     float[] yv = new float[x.length];
-    S.affine(ys, x, off, 0, positions, c, m, k1, k2, false);
-    v.affine(yv, x, off, 0, positions, c, m, k1, k2, false);
+    float[] mab = BatchNormKernels.pack(m, k1, k2);
+    S.affine(ys, x, off, 0, positions, c, mab, false);
+    v.affine(yv, x, off, 0, positions, c, mab, false);
     assertArrayEquals(ys, yv, "affine c=" + c);
-    S.gradInput(ys, dy, x, x, off, 0, positions, c, m, k1, k2, k3);
-    v.gradInput(yv, dy, x, x, off, 0, positions, c, m, k1, k2, k3);
+    S.affine(ys, x, off, 0, positions, c, mab, true);
+    v.affine(yv, x, off, 0, positions, c, mab, true);
+    assertArrayEquals(ys, yv, "affine relu c=" + c);
+    float[] mk = BatchNormKernels.pack(m, k1, k2, k3);
+    S.gradInput(ys, dy, x, x, off, 0, positions, c, mk);
+    v.gradInput(yv, dy, x, x, off, 0, positions, c, mk);
     assertArrayEquals(ys, yv, "grad input c=" + c);
   }
 

@@ -1,5 +1,7 @@
 package org.normlab.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
@@ -85,6 +87,69 @@ class NormFamilyKernelsTest {
     scalar().combine(cs, dy, x, OFF, len, 0.7f, -0.2f, 0.05f);
     vector().combine(cv, dy, x, OFF, len, 0.7f, -0.2f, 0.05f);
     close(cs, cv, "combine " + len);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 7, 15, 16, 17, 31, 33, 100, 1023, 4097})
+  void rowSumAndVariance(int len) {
+    for (float mean : new float[] {0.5f, 1000f}) {
+      float[] x = random(14, len + OFF, mean);
+      double ss = scalar().rowSum(x, OFF, len);
+      double sv = vector().rowSum(x, OFF, len);
+      close(new double[] {ss}, new double[] {sv}, "rowSum (mean " + mean + ") " + len);
+      // the variance given the sum: the same sum for both, so only the second pass differs
+      close(new double[] {scalar().variance(x, OFF, len, ss)},
+          new double[] {vector().variance(x, OFF, len, ss)},
+          "variance (mean " + mean + ") " + len);
+    }
+  }
+
+  /**
+   * The fused kernels write what their unfused halves write and return bitwise the sum that
+   * rowSum (layerNormBackwardSums) gives for the next segment (the pipelined layers rely on it: a segment's statistics
+   * must not depend on whether it was summed alone, at the start of a parallel piece, or fused).
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 7, 15, 16, 17, 31, 33, 100, 1023, 4097})
+  void fusedKernelsReturnTheNextRowSumBitwise(int len) {
+    float[] x = random(15, 2 * len + OFF, 3f);
+    float[] w = random(16, len, 1f);
+    float[] b = random(17, len, 0f);
+    int next = OFF + len;
+    NormFamilyKernels[] impls = {scalar(), vector()};
+    float[][] ys = new float[2][];
+    for (int i = 0; i < 2; i++) {
+      NormFamilyKernels k = impls[i];
+      double expectedSum = k.rowSum(x, next, len);
+      for (float[] bias : new float[][] {b, null}) {
+        float[] y = new float[x.length];
+        float[] yRef = new float[x.length];
+        double sum = k.normalizeAffineAndSum(y, x, OFF, len, 2.9f, 1.3f, w, bias, next);
+        k.normalizeAffine(yRef, x, OFF, len, 2.9f, 1.3f, w, bias);
+        assertEquals(expectedSum, sum, 0.0, "normalizeAffineAndSum sum " + len);
+        assertArrayEquals(yRef, y, "normalizeAffineAndSum y " + len);
+      }
+      float[] y = new float[x.length];
+      double sum = k.scaleShiftAndSum(y, x, OFF, len, 0.7f, -0.4f, next);
+      assertEquals(expectedSum, sum, 0.0, "scaleShiftAndSum sum " + len);
+      ys[i] = y;
+      // LayerNorm backward: the row with the next row's first pass fused in
+      float[] dy = random(18, 2 * len + OFF, 0f);
+      double[] expectedSums = new double[2];
+      k.layerNormBackwardSums(expectedSums, dy, x, next, len, w, 3.2f);
+      float[][] plain = {new float[x.length], new float[len], new float[len]};
+      float[][] fused = {new float[x.length], new float[len], new float[len]};
+      double[] sums = {0.6, -1.1};
+      k.layerNormBackwardRow(plain[0], plain[1], plain[2], dy, x, OFF, len, w, 2.9f, 1.3f,
+          sums.clone(), -1, 0f);
+      k.layerNormBackwardRow(fused[0], fused[1], fused[2], dy, x, OFF, len, w, 2.9f, 1.3f, sums,
+          next, 3.2f);
+      assertArrayEquals(expectedSums, sums, 0.0, "layerNormBackwardRow next sums " + len);
+      for (int a = 0; a < 3; a++) {
+        assertArrayEquals(plain[a], fused[a], "layerNormBackwardRow output " + a + " " + len);
+      }
+    }
+    close(ys[0], ys[1], "scaleShiftAndSum y " + len);
   }
 
   @ParameterizedTest
