@@ -36,6 +36,14 @@ final class BatchNormPasses {
    * group is still there for its second pass while its output streams through the cache.
    */
   static final long GROUP_FLOATS = 1L << 21;
+  /**
+   * Shortest contiguous run (a group's rows of one sample) worth grouping for: 32 KiB. In CPU-time
+   * A/B runs on a loaded machine (others' benchmarks sharing the L3; noise about 15%), shorter
+   * runs were slower grouped than in two full sweeps (NCHW (256,256,14,14) forward: groups of 41
+   * rows of 196 values, 1.13x; (128,32,28,28) backward: 10 rows of 784, 1.2x), while
+   * (64,64,56,56) (runs of 31360 and 15680 values) came out between 0.81x and 1.1x.
+   */
+  static final long MIN_RUN_FLOATS = 1L << 13;
 
   /**
    * One block of a tensor: n samples x s positions x c channels starting at {@code off}, in
@@ -63,14 +71,16 @@ final class BatchNormPasses {
     /**
      * Channels per group for passes that read {@code arrays} input arrays: all channels when
      * the block's inputs fit in {@link #CACHED_FLOATS} or the block is channels-last, else as
-     * many channels as fit in {@link #GROUP_FLOATS} (at least one).
+     * many channels as fit in {@link #GROUP_FLOATS} (at least one), unless a group's rows of one
+     * sample would be shorter than {@link #MIN_RUN_FLOATS}.
      */
     int groupChannels(int arrays) {
       long perChannel = count() * arrays;
       if (channelsLast || perChannel * c <= CACHED_FLOATS) {
         return c;
       }
-      return (int) Math.max(1, GROUP_FLOATS / perChannel);
+      int group = (int) Math.max(1, GROUP_FLOATS / perChannel);
+      return (long) group * s < MIN_RUN_FLOATS ? c : group;
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.normlab.kernels.Parallel;
@@ -42,7 +43,7 @@ class BatchNormGroupsTest {
 
   /**
    * (2,33,256,256): rows of 65536 values, a group's rows of a sample cut into chunks of one row;
-   * (64,48,40,40): rows of 1600, pieces of whole groups of rows of several samples.
+   * (64,48,40,40): rows of 1600, pieces of two samples' rows of one group.
    */
   @ParameterizedTest(name = "{0}x{1}x{2}x{3} relu={4} forward group {5}, backward group {6}")
   @CsvSource({"2, 33, 256, 256, false, 16, 8", "64, 48, 40, 40, true, 20, 6"})
@@ -66,5 +67,19 @@ class BatchNormGroupsTest {
     for (int i = 0; i < names.length; i++) {
       assertArrayEquals(grouped[i], twoThreads[i], names[i] + ": 1 and 2 threads");
     }
+  }
+
+  /** Groups only where the input exceeds the cached size and a group's runs stay long. */
+  @Test
+  void groupSizeFollowsTheCacheAndRunLengthRules() {
+    // (8,64,56,56): 1.6M floats, within CACHED_FLOATS: one group
+    assertEquals(64, new Block(0, 8, 64, 3136, false).groupChannels(2));
+    // (64,64,56,56): 8 MiB groups of 10 channels forward (runs of 31360), 5 backward (15680)
+    assertEquals(10, new Block(0, 64, 64, 3136, false).groupChannels(1));
+    assertEquals(5, new Block(0, 64, 64, 3136, false).groupChannels(2));
+    // (256,24,28,28): groups of 10 would run 7840 values per sample, under MIN_RUN_FLOATS
+    assertEquals(24, new Block(0, 256, 24, 784, false).groupChannels(1));
+    // channels-last: always one group
+    assertEquals(64, new Block(0, 64, 64, 3136, true).groupChannels(1));
   }
 }
