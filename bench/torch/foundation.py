@@ -55,3 +55,27 @@ ROWS.append(dict(
     name="sum of squares, 128 MiB read", jmh=_STREAM + "sumOfSquares",
     params={"bytes": str(_MIB128)}, torch=_sum_of_squares(_MIB128), bytes=_MIB128, flops=None,
     target=">= 1x PyTorch"))
+
+
+def _peak_matmul(flops):
+    """Matrix products small enough to stay in L1: 64x64 times 64x64, repeated to `flops`."""
+    n = 64
+    batch = flops // (2 * n ** 3)
+
+    def fn():
+        a = torch.randn(n, n).expand(batch, n, n)
+        b = torch.randn(n, n).expand(batch, n, n)
+        c = torch.empty(batch, n, n)
+        return lambda: torch.bmm(a, b, out=c)
+    return fn
+
+
+# The core's arithmetic ceiling, against which the GEMM rows are judged: normlab's side is pure
+# register FMAs (PeakBench.fma, 2^28 flop per call); PyTorch's side is its best case for the same
+# flops, 64^3 products whose operands stay in L1 (a reference, not the same operation).
+_PEAK_FLOPS = 1 << 28
+ROWS.append(dict(
+    id="peak.fma", section="SGEMM",
+    name="FMA peak: 8 fma chains in registers (PyTorch: 64^3 bmm in L1), 2^28 flop",
+    jmh="org.normlab.bench.PeakBench.fma", params={}, torch=_peak_matmul(_PEAK_FLOPS),
+    bytes=None, flops=_PEAK_FLOPS, target=None))

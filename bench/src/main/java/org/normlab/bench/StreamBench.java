@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.State;
  * {@code bytes / 2} each (two arrays of {@code bytes / 8} floats); the sum of squares reads
  * {@code bytes} (one array of {@code bytes / 4} floats). Run the copy with a memory-bound row's
  * minimum bytes to get its size-matched ceiling (see shared/docs/benchmarks.md). Both split the
- * arrays into {@link #PIECE}-float pieces over the normlab pool.
+ * arrays into {@link #PIECE}-float pieces over the normlab threads.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

@@ -9,9 +9,10 @@ package org.normlab.kernels;
  * <p>The algorithm is the BLIS/GotoBLAS layering. For each block of {@link #NC} columns and
  * {@link #KC} steps, op(B) is packed into panels of {@code nr} columns; the rows are cut into
  * blocks of about {@link #MC} rows, each packed into panels of {@code mr} rows (sized for the L2
- * cache) by the task that uses it; the tile kernel ({@link GemmKernels}, Vector API or scalar)
- * multiplies one A panel by one B panel into an mr x nr register tile of C. Tasks over blocks of
- * C run on {@link Parallel}'s pool.
+ * cache); the tile kernel ({@link GemmKernels}, Vector API or scalar) multiplies one A panel by
+ * one B panel into an mr x nr register tile of C. With several threads, C is cut into one part
+ * per thread along its side with more tile panels, and each part runs the whole blocked loop on
+ * its own thread with its own packed panels ({@link Parallel}: one hand-off per product).
  *
  * <p>Every element of C is computed by the same sequence of float operations whatever the thread
  * count (the steps are always summed in the same KC blocks, in the same order), so results are
@@ -32,8 +33,11 @@ public final class Gemm {
   static final int MC = 128;
   /** Columns per block: a packed B block of KC x NC floats (6 MiB) stays in L3. */
   static final int NC = 4096;
-  /** Below this many multiply-adds a product runs on the calling thread. */
-  static final long SERIAL_WORK = 1L << 18;
+  /**
+   * Multiply-adds per parallel part at least (about 10-20 us of work): below twice this a product
+   * runs on the calling thread, where a hand-off would cost more than it saves.
+   */
+  static final long PART_WORK = 1L << 20;
 
   private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][]);
 
@@ -65,46 +69,66 @@ public final class Gemm {
   static void multiply(GemmKernels kernel, boolean transA, boolean transB, int m, int n, int k,
       float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta,
       float[] c, int cOff, int ldc) {
+    int rowPanels = (m + kernel.mr() - 1) / kernel.mr();
+    int colPanels = (n + kernel.nr() - 1) / kernel.nr();
+    // Cut C along the side with more tile panels, so that the parts get equal numbers of tiles.
+    boolean byRows = rowPanels >= colPanels;
+    int panels = byRows ? rowPanels : colPanels;
+    int parts = parts(Parallel.threads(), (long) m * n * k, panels);
+    if (parts == 1) {
+      region(kernel, transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c,
+          cOff, ldc);
+      return;
+    }
+    int step = byRows ? kernel.mr() : kernel.nr();
+    Parallel.forEachPiece(parts, (part, unused) -> {
+      int first = (int) ((long) panels * part / parts) * step;
+      int end = (int) ((long) panels * (part + 1) / parts) * step;
+      if (byRows) {
+        region(kernel, transA, transB, first, Math.min(m, end), 0, n, k, alpha, a, aOff, lda, b,
+            bOff, ldb, beta, c, cOff, ldc);
+      } else {
+        region(kernel, transA, transB, 0, m, first, Math.min(n, end), k, alpha, a, aOff, lda, b,
+            bOff, ldb, beta, c, cOff, ldc);
+      }
+    });
+  }
+
+  /**
+   * How many parts a product of {@code work} multiply-adds is cut into: one per thread, but
+   * never more than there are panels, and each part gets at least {@link #PART_WORK}.
+   */
+  static int parts(int threads, long work, int panels) {
+    return (int) Math.max(1, Math.min(Math.min(threads, panels), work / PART_WORK));
+  }
+
+  /**
+   * Rows [i0, i1) and columns [j0, j1) of C, serially on the calling thread, with its own packed
+   * panels of op(A) and op(B). The parts of a parallel product share nothing but the inputs: one
+   * hand-off per product and no waiting between blocks. Each C element still sees the steps in
+   * the same KC blocks and order, so any cut gives the same bits.
+   */
+  private static void region(GemmKernels kernel, boolean transA, boolean transB, int i0, int i1,
+      int j0, int j1, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff,
+      int ldb, float beta, float[] c, int cOff, int ldc) {
     int mr = kernel.mr();
     int nr = kernel.nr();
     int mc = (MC + mr - 1) / mr * mr;
-    int rowBlocks = (m + mc - 1) / mc;
-    boolean serial = (long) m * n * k < SERIAL_WORK || Parallel.threads() == 1;
-    float[] packedB = buffer(1, Math.min(k, KC) * roundUp(Math.min(n, NC), nr));
-    for (int jc = 0; jc < n; jc += NC) {
-      int ncur = Math.min(NC, n - jc);
+    float[] packedB = buffer(1, Math.min(k, KC) * roundUp(Math.min(j1 - j0, NC), nr));
+    for (int jc = j0; jc < j1; jc += NC) {
+      int ncur = Math.min(NC, j1 - jc);
       int panels = (ncur + nr - 1) / nr;
-      // Enough column chunks that every thread has about two tasks even when m is small.
-      int colBlocks = serial ? 1 : Math.min(panels, Math.max(1, (2 * Parallel.threads() + rowBlocks - 1) / rowBlocks));
-      int panelsPerChunk = (panels + colBlocks - 1) / colBlocks;
-      int chunks = (panels + panelsPerChunk - 1) / panelsPerChunk;
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
         float betaNow = pc == 0 ? beta : 1f;
-        int p0 = pc;
-        int j0 = jc;
-        Parallel.RangeBody packPanels = (from, to) -> {
-          for (int jp = from; jp < to; jp++) {
-            int col = jp * nr;
-            GemmPacking.packB(packedB, jp * kc * nr, transB, b, bOff, ldb, p0, kc, j0 + col,
-                Math.min(nr, ncur - col), nr);
-          }
-        };
-        Parallel.RangeBody blocks = (from, to) -> {
-          for (int t = from; t < to; t++) {
-            int i0 = (t / chunks) * mc;
-            int firstPanel = (t % chunks) * panelsPerChunk;
-            block(kernel, transA, a, aOff, lda, i0, Math.min(mc, m - i0), p0, kc,
-                packedB, firstPanel, Math.min(panels, firstPanel + panelsPerChunk), j0, ncur,
-                alpha, betaNow, c, cOff, ldc);
-          }
-        };
-        if (serial) {
-          packPanels.run(0, panels);
-          blocks.run(0, rowBlocks * chunks);
-        } else {
-          Parallel.forRange(0, panels, Math.max(1, panels / (4 * Parallel.threads())), packPanels);
-          Parallel.forEachPiece(rowBlocks * chunks, blocks);
+        for (int jp = 0; jp < panels; jp++) {
+          int col = jp * nr;
+          GemmPacking.packB(packedB, jp * kc * nr, transB, b, bOff, ldb, pc, kc, jc + col,
+              Math.min(nr, ncur - col), nr);
+        }
+        for (int ic = i0; ic < i1; ic += mc) {
+          block(kernel, transA, a, aOff, lda, ic, Math.min(mc, i1 - ic), pc, kc, packedB, 0,
+              panels, jc, ncur, alpha, betaNow, c, cOff, ldc);
         }
       }
     }

@@ -1,11 +1,8 @@
 package org.normlab.kernels;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.RecursiveAction;
-
 /**
- * Parallel loops over index ranges on a fork/join pool whose size is the normlab thread count.
+ * Parallel loops over index ranges on a team of threads ({@link WorkerTeam}: the caller plus
+ * {@code threads - 1} workers) whose size is the normlab thread count.
  *
  * <p>The thread count is the only global setting in normlab. It defaults to the number of
  * available processors, can be set with the {@code NORMLAB_THREADS} environment variable or the
@@ -17,7 +14,7 @@ import java.util.concurrent.RecursiveAction;
 public final class Parallel {
   /** 0 until first read: a bad NORMLAB_THREADS then fails at that call, not in class init. */
   private static volatile int threads;
-  private static volatile ForkJoinPool pool;
+  private static volatile WorkerTeam team;
 
   private Parallel() {}
 
@@ -65,26 +62,26 @@ public final class Parallel {
     }
     if (n != threads) {
       threads = n;
-      ForkJoinPool old = pool;
-      pool = null;
+      WorkerTeam old = team;
+      team = null;
       if (old != null) {
-        old.shutdown();
+        old.shutDown();
       }
     }
   }
 
-  private static ForkJoinPool pool() {
-    ForkJoinPool p = pool;
-    if (p == null) {
+  private static WorkerTeam team() {
+    WorkerTeam t = team;
+    if (t == null) {
       synchronized (Parallel.class) {
-        p = pool;
-        if (p == null) {
-          p = new ForkJoinPool(threads());
-          pool = p;
+        t = team;
+        if (t == null) {
+          t = new WorkerTeam(threads());
+          team = t;
         }
       }
     }
-    return p;
+    return t;
   }
 
   /**
@@ -100,38 +97,11 @@ public final class Parallel {
       return;
     }
     int pieces = (int) (((long) n + grain - 1) / grain);
-    // Nested loops (called from a pool worker) run serially on that worker.
-    if (threads() == 1 || pieces == 1 || isInPool()) {
+    // A loop started while the team runs another (a nested loop, or a second application
+    // thread) runs serially on its own thread.
+    if (threads() == 1 || pieces == 1 || !team().tryRun(from, to, grain, pieces, body)) {
       runSerial(from, to, grain, body);
-      return;
     }
-    try {
-      pool().invoke(new Split(from, to, grain, body, 0, pieces));
-    } catch (RuntimeException | Error e) {
-      Throwable t = original(e);
-      if (t instanceof Error err) {
-        throw err;
-      }
-      throw (RuntimeException) t;
-    }
-  }
-
-  /**
-   * Fork/join rethrows a worker's exception as a new instance of the same class whose message is
-   * the original's toString() (once per level of
-   * splitting); hand the caller the exception the body actually threw instead.
-   */
-  private static Throwable original(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause().getClass() == t.getClass()) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  private static boolean isInPool() {
-    ForkJoinPool p = pool;
-    return p != null && Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == p;
   }
 
   private static void runSerial(int from, int to, int grain, RangeBody body) {
@@ -143,36 +113,5 @@ public final class Parallel {
   /** Runs {@code body.run(piece, piece + 1)} for every piece in [0, pieces), in parallel. */
   public static void forEachPiece(int pieces, RangeBody body) {
     forRange(0, pieces, 1, body);
-  }
-
-  private static final class Split extends RecursiveAction {
-    private final int from;
-    private final int to;
-    private final int grain;
-    private final RangeBody body;
-    private final int firstPiece;
-    private final int pieceEnd;
-
-    Split(int from, int to, int grain, RangeBody body, int firstPiece, int pieceEnd) {
-      this.from = from;
-      this.to = to;
-      this.grain = grain;
-      this.body = body;
-      this.firstPiece = firstPiece;
-      this.pieceEnd = pieceEnd;
-    }
-
-    @Override
-    protected void compute() {
-      int count = pieceEnd - firstPiece;
-      if (count == 1) {
-        int start = from + firstPiece * grain;
-        body.run(start, Math.min(to, start + grain));
-        return;
-      }
-      int mid = firstPiece + count / 2;
-      invokeAll(new Split(from, to, grain, body, firstPiece, mid),
-          new Split(from, to, grain, body, mid, pieceEnd));
-    }
   }
 }

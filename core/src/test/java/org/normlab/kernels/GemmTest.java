@@ -183,7 +183,27 @@ class GemmTest {
       float[] wideOne = wide.run(null);
       Parallel.setThreads(2);
       assertArrayEquals(wideOne, wide.run(null), wide.toString());
+      // Large enough for two parts: 8 x 3000 is cut by columns, 3000 x 8 by rows.
+      for (Problem big : new Problem[] {
+          Problem.random(12, ta, !ta, 8, 3000, 200, 1f, 0.5f, 0, 0),
+          Problem.random(13, !ta, ta, 3000, 8, 200, 1f, 0f, 2, 1)}) {
+        Parallel.setThreads(1);
+        float[] bigOne = big.run(null);
+        Parallel.setThreads(3);
+        assertArrayEquals(bigOne, big.run(null), big.toString());
+        big.check(bigOne);
+      }
     }
+  }
+
+  @Test
+  void productsAreCutIntoOnePartPerThreadWithEnoughWorkEach() {
+    assertEquals(1, Gemm.parts(2, 60L * 100 * 100, 8), "60x100x100 stays on one thread");
+    assertEquals(2, Gemm.parts(2, 60L * 100 * 784, 8), "60x100x784 uses both threads");
+    assertEquals(2, Gemm.parts(2, 512L * 512 * 512, 64));
+    assertEquals(3, Gemm.parts(4, 3L * Gemm.PART_WORK, 64), "every part gets PART_WORK");
+    assertEquals(2, Gemm.parts(8, 1L << 30, 2), "never more parts than panels");
+    assertEquals(1, Gemm.parts(1, 1L << 30, 64));
   }
 
   @Test

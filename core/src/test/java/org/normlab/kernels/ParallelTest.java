@@ -68,6 +68,42 @@ class ParallelTest {
   }
 
   @Test
+  void loopsFromTwoApplicationThreadsAtOnceBothCompleteAndTheTeamStaysUsable() throws Exception {
+    Parallel.setThreads(2);
+    int n = 20_000;
+    AtomicIntegerArray hits = new AtomicIntegerArray(2 * n);
+    Thread[] callers = new Thread[2];
+    for (int t = 0; t < 2; t++) {
+      int base = t * n;
+      callers[t] = new Thread(() -> {
+        for (int round = 0; round < 50; round++) {
+          Parallel.forRange(0, n, 100, (a, b) -> {
+            for (int i = a; i < b; i++) {
+              hits.incrementAndGet(base + i);
+            }
+          });
+        }
+      });
+      callers[t].start();
+    }
+    for (Thread t : callers) {
+      t.join();
+    }
+    for (int i = 0; i < hits.length(); i++) {
+      assertEquals(50, hits.get(i), "index " + i);
+    }
+    // After a failure the team still runs every piece of the next loop.
+    assertThrows(IllegalStateException.class, () -> Parallel.forEachPiece(8, (a, b) -> {
+      throw new IllegalStateException("piece " + a);
+    }));
+    AtomicIntegerArray after = new AtomicIntegerArray(100);
+    Parallel.forRange(0, 100, 1, (a, b) -> after.incrementAndGet(a));
+    for (int i = 0; i < 100; i++) {
+      assertEquals(1, after.get(i), "index " + i);
+    }
+  }
+
+  @Test
   void emptyRangesRunNothingAndBadArgumentsAreNamed() {
     Parallel.forRange(3, 3, 1, (a, b) -> {
       throw new AssertionError("ran on an empty range");
