@@ -52,7 +52,7 @@ final class GroupStats {
       // normalizes a channel also sums the same channel of the next group, so x streams from
       // memory while the cache-resident passes (variance, normalize) run. (Group ng starts at
       // ng * count: consecutive groups are consecutive segments, across samples too.)
-      Parallel.forRange(0, n * groups, NormShapes.grain(count), (from, to) -> {
+      Parallel.forRange(0, n * groups, NormShapes.pipelineGrain(count), (from, to) -> {
         double sum = 0;
         for (int j = 0; j < cg; j++) {
           sum += nf.rowSum(xd, from * count + j * s, s);
