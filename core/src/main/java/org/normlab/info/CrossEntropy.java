@@ -28,8 +28,9 @@ import org.normlab.tensor.Tensor;
  *   index target:   dl_r/dx_rj = (1-e) w_t (p_j - [j = t]) + (e/C) (W p_j - w_j),  W = sum_j w_j
  *   probabilities:  dl_r/dx_rj = V p_j - v_j,  v = w * y',  V = sum_j v_j
  * </pre>
- * The kernel writes the scaled softmax (one exp per logit), then the per-row corrections are
- * subtracted. Gradients are written, not accumulated.
+ * For index targets one kernel call per block of rows writes (1-e) w_t (p - onehot(t)) + (e/C) W p
+ * and each row's nll (one exp per logit; short rows such as 10 classes run as tiles of rows with
+ * lanes over rows); label smoothing then subtracts (e/C) w. Gradients are written, not accumulated.
  */
 public final class CrossEntropy {
   /** PyTorch's default ignore_index. */
@@ -111,48 +112,50 @@ public final class CrossEntropy {
     float[] g = gradLogits == null ? null : x.gradBuffer(gradLogits);
     float[] w = weight;
     int ignore = ignoreIndex;
+    double upConstant = 1 / denominator;
     double[] sums = Blocks.sum(x.rows, c, 2, (from, to, acc) -> {
       KernelSupport k = Kernels.get();
       int n = to - from;
       // g1: the gradient scale of the nll term, g2: of the smoothing term (0 for ignored rows,
       // whose gradient row is then all zeros); the softmax of a row is scaled by g1 + g2 W.
-      double[] g1 = new double[n];
+      float[] g1 = new float[n];
       double[] g2 = new double[n];
       float[] softmaxScale = new float[n];
       for (int i = 0; i < n; i++) {
         int t = targets[from + i];
         if (t != ignore) {
-          double up = (gradOutput == null ? 1 : gradOutput[from + i]) / denominator;
-          g1[i] = (1 - e) * (w == null ? 1 : w[t]) * up;
+          double up = gradOutput == null ? upConstant : gradOutput[from + i] / denominator;
+          double scale1 = (1 - e) * (w == null ? 1 : w[t]) * up;
+          g1[i] = (float) scale1;
           g2[i] = e / c * up;
-          softmaxScale[i] = (float) (g1[i] + g2[i] * totalWeight);
+          softmaxScale[i] = (float) (scale1 + g2[i] * totalWeight);
         }
       }
-      double[] lse = new double[n];
-      k.losses().logSumExpRows(g, from * c, lse, 0, x.data, from * c, softmaxScale, 0, n, c);
+      // nll = lse - x[t] per row; g = softmaxScale softmax - g1 onehot(t)
+      float[] nll = new float[n];
+      k.losses().indexCrossEntropyRows(g, from * c, nll, 0, x.data, from * c, targets, from, softmaxScale, g1, 0,
+          n, c);
       for (int i = 0; i < n; i++) {
         int r = from + i;
-        int off = r * c;
         int t = targets[r];
         if (t == ignore) {
           continue;
         }
-        double nll = (w == null ? 1 : w[t]) * (lse[i] - x.data[off + t]);
+        double rowNll = (w == null ? 1 : w[t]) * (double) nll[i];
+        acc[0] += rowNll;
         double smooth = 0;
         if (e != 0) {
+          int off = r * c;
+          double lse = x.data[off + t] + (double) nll[i];
           double wx = w == null ? k.sum(x.data, off, c) : k.dot(w, 0, x.data, off, c);
-          smooth = totalWeight * lse[i] - wx;
-        }
-        acc[0] += nll;
-        acc[1] += smooth;
-        if (perRow != null) {
-          perRow[r] = (float) ((1 - e) * nll + e / c * smooth);
-        }
-        if (g != null) {
-          g[off + t] -= (float) g1[i];
-          if (e != 0) {
+          smooth = totalWeight * lse - wx;
+          acc[1] += smooth;
+          if (g != null) {
             subtractWeights(k, g, off, c, (float) g2[i], w);
           }
+        }
+        if (perRow != null) {
+          perRow[r] = (float) ((1 - e) * rowNll + e / c * smooth);
         }
       }
     });

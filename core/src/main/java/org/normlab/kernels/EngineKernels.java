@@ -46,6 +46,38 @@ public interface EngineKernels {
   void transpose(float[] dst, float[] src, int rows, int cols);
 
   /**
+   * The filters of the adjoint of a stride-1 convolution: for a weight w (out, in, kh, kw),
+   * {@code wf[((ci*out + co)*kh + (kh-1-i))*kw + (kw-1-j)] = w[((co*in + ci)*kh + i)*kw + j]},
+   * i.e. in and out swapped and each kernel rotated by 180 degrees. The input gradient of a
+   * stride-1 convolution with padding p is the convolution of dy with wf and padding kh-1-p.
+   */
+  void flipFilters(float[] wf, float[] w, int out, int in, int kh, int kw);
+
+  /**
+   * Winograd F(2x2, 3x3) filter transform: u[(xi*out + co)*in + ci] = (G g G^T)[xi] for each 3x3
+   * kernel g = w[co, ci] (w is (out, in, 3, 3)), xi = 4a + b over the 4x4 result, with
+   * G = [[1, 0, 0], [1/2, 1/2, 1/2], [1/2, -1/2, 1/2], [0, 0, 1]].
+   */
+  void winogradFilters(float[] u, float[] w, int out, int in);
+
+  /**
+   * Winograd F(2x2, 3x3) input transform of images [n0, n0+count) of x (N, C, H, W) for the
+   * stride-1 3x3 convolution g: v[(xi*C + c)*T + t] = (B^T d B)[xi] for every 4x4 input patch d
+   * (zero outside the image) of output tile t = (image*TH + ty)*TW + tx, which covers output
+   * rows 2ty..2ty+1 and columns 2tx..2tx+1; T = count*TH*TW, TH = ceil(OH/2), TW = ceil(OW/2),
+   * B^T = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]].
+   */
+  void winogradInput(float[] v, float[] x, int n0, int count, ConvGeometry g);
+
+  /**
+   * Winograd F(2x2, 3x3) output transform: y[image, co, 2ty+r, 2tx+s] = (A^T m A)[r][s] for the
+   * products m[(xi*out + co)*T + t] of {@link #winogradInput}'s tiles, A^T = [[1, 1, 1, 0],
+   * [0, 1, -1, -1]]; writes (overwrites) images [n0, n0+count) of y (N, out, OH, OW), dropping
+   * the half tiles past an odd edge.
+   */
+  void winogradOutput(float[] y, float[] m, int n0, int count, int out, ConvGeometry g);
+
+  /**
    * Unfolds output rows [oy0, oy1) of channels-first image {@code image} of x (N, C, H, W) into
    * columns for a convolution as a matrix product: col[k][j] with k = (c*kh + i)*kw + j' over
    * the kernel window and j = (oy-oy0)*OW + ox over those output positions; positions that fall

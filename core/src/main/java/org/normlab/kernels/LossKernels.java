@@ -24,14 +24,32 @@ public interface LossKernels {
   double logSumExpRow(float[] p, int pOff, float[] x, int xOff, int len, float scale);
 
   /**
-   * {@link #logSumExpRow} for {@code rows} consecutive rows of {@code len} values:
-   * lse[lseOff + r] is row r's log-sum-exp and, when p != null, row r of p (at pOff + r*len)
-   * receives scale[scaleOff + r] * softmax(row r). Short rows (fewer values than a vector has
-   * lanes, such as 10 classes) are worth batching: the exponentials of all rows then run as one
-   * contiguous vector loop.
+   * The fused forward and backward of cross-entropy against class indices, for {@code rows}
+   * consecutive rows of {@code len} logits at x[xOff + r*len ..]: with t = targets[tOff + r],
+   * lse_r the row's log-sum-exp and p_r its softmax,
+   * <pre>
+   *   nll[nllOff + r]         = lse_r - x_rt                                (float)
+   *   grad[gOff + r*len + j]  = softmaxScale[scaleOff + r] * p_rj - targetScale[scaleOff + r] * [j = t]
+   * </pre>
+   * (grad only when not null). A target outside [0, len), such as ignore_index -100, gives nll 0
+   * and no target term; callers that ignore a class inside the range pass scales 0 and skip its nll.
+   * Short rows (fewer values than a vector has lanes, such as 10 classes) are where batching rows
+   * pays: the vector kernel then runs tiles of rows with lanes over rows.
    */
-  void logSumExpRows(float[] p, int pOff, double[] lse, int lseOff, float[] x, int xOff, float[] scale,
-      int scaleOff, int rows, int len);
+  default void indexCrossEntropyRows(float[] grad, int gOff, float[] nll, int nllOff, float[] x, int xOff,
+      int[] targets, int tOff, float[] softmaxScale, float[] targetScale, int scaleOff, int rows, int len) {
+    for (int r = 0; r < rows; r++) {
+      int row = xOff + r * len;
+      int g = gOff + r * len;
+      double lse = logSumExpRow(grad, g, x, row, len, softmaxScale[scaleOff + r]);
+      int t = targets[tOff + r];
+      boolean inRange = t >= 0 && t < len;
+      nll[nllOff + r] = inRange ? (float) (lse - x[row + t]) : 0f;
+      if (inRange && grad != null) {
+        grad[g + t] -= targetScale[scaleOff + r];
+      }
+    }
+  }
 
   /**
    * Squared error: for i in [off, off+len), d = pred[i] - target[i];

@@ -71,8 +71,30 @@ public interface NormFamilyKernels {
    *   db += dy
    * </pre>
    */
-  void layerNormBackward(float[] dx, float[] dw, float[] db, float[] dy, float[] x, int off,
-      int len, float[] w, float mean, float rstd);
+  default void layerNormBackward(float[] dx, float[] dw, float[] db, float[] dy, float[] x,
+      int off, int len, float[] w, float mean, float rstd) {
+    double[] sums = new double[2];
+    layerNormBackwardSums(sums, dy, x, off, len, w, mean);
+    layerNormBackwardRow(dx, dw, db, dy, x, off, len, w, mean, rstd, sums, -1, 0f);
+  }
+
+  /**
+   * The first pass of {@link #layerNormBackward} over one row: with dxhat = dy * w,
+   * sums[0] = sum(dxhat) and sums[1] = sum(dxhat * (x - mean)) (= sum(dxhat * xhat) / rstd). Its
+   * order of additions depends only on {@code len}, as {@link #layerNormBackwardRow}'s.
+   */
+  void layerNormBackwardSums(double[] sums, float[] dy, float[] x, int off, int len, float[] w,
+      float mean);
+
+  /**
+   * The second pass of {@link #layerNormBackward} over one row, given its {@code sums} (from
+   * {@link #layerNormBackwardSums}): writes dx and adds into dw and db. With {@code next >= 0} the
+   * same loop also makes the first pass of the row at {@code next} (mean {@code nextMean}) and
+   * overwrites {@code sums} with its sums, bitwise what layerNormBackwardSums gives: so a pipelined
+   * row loop reads dy and x from memory once, while this row's arithmetic runs on cached data.
+   */
+  void layerNormBackwardRow(float[] dx, float[] dw, float[] db, float[] dy, float[] x, int off,
+      int len, float[] w, float mean, float rstd, double[] sums, int next, float nextMean);
 
   /**
    * RMSNorm backward for one row with saved r = 1 / sqrt(mean(x^2) + eps), y = x * r * g:

@@ -114,6 +114,168 @@ public class ScalarEngineKernels implements EngineKernels {
     }
   }
 
+  @Override
+  public void flipFilters(float[] wf, float[] w, int out, int in, int kh, int kw) {
+    for (int co = 0; co < out; co++) {
+      for (int ci = 0; ci < in; ci++) {
+        int src = (co * in + ci) * kh * kw;
+        int dst = (ci * out + co) * kh * kw;
+        for (int i = 0; i < kh; i++) {
+          for (int j = 0; j < kw; j++) {
+            wf[dst + (kh - 1 - i) * kw + (kw - 1 - j)] = w[src + i * kw + j];
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void winogradFilters(float[] u, float[] w, int out, int in) {
+    int stride = out * in;
+    float[] gg = new float[12];
+    for (int co = 0; co < out; co++) {
+      for (int ci = 0; ci < in; ci++) {
+        int src = (co * in + ci) * 9;
+        // G g (4 x 3): rows g0, (g0+g1+g2)/2, (g0-g1+g2)/2, g2
+        for (int j = 0; j < 3; j++) {
+          float g0 = w[src + j];
+          float g1 = w[src + 3 + j];
+          float g2 = w[src + 6 + j];
+          gg[j] = g0;
+          gg[3 + j] = 0.5f * (g0 + g1 + g2);
+          gg[6 + j] = 0.5f * (g0 - g1 + g2);
+          gg[9 + j] = g2;
+        }
+        // (G g) G^T (4 x 4): the same combination of the columns
+        for (int a = 0; a < 4; a++) {
+          float h0 = gg[3 * a];
+          float h1 = gg[3 * a + 1];
+          float h2 = gg[3 * a + 2];
+          int base = (4 * a) * stride + co * in + ci;
+          u[base] = h0;
+          u[base + stride] = 0.5f * (h0 + h1 + h2);
+          u[base + 2 * stride] = 0.5f * (h0 - h1 + h2);
+          u[base + 3 * stride] = h2;
+        }
+      }
+    }
+  }
+
+  @Override
+  public void winogradInput(float[] v, float[] x, int n0, int count, ConvGeometry g) {
+    int th = (g.outH() + 1) / 2;
+    int tw = (g.outW() + 1) / 2;
+    int perImage = th * tw;
+    int tiles = count * perImage;
+    int c = g.c();
+    int h = g.h();
+    int w = g.w();
+    // The zero-padded plane (input row y - padH, column x - padW at (y, x)), split by the parity
+    // of its rows and columns into four (th+1) x (tw+1) quarters: quarters[(2*(y%2) + x%2)*quarter
+    // + (y/2)*(tw+1) + x/2]. Element (r, s) of tile (ty, tx)'s patch is then quarter
+    // 2*(r%2) + s%2 at row ty + r/2, column tx + s/2: a row of tiles reads contiguous runs.
+    int rowLen = tw + 1;
+    int quarter = (th + 1) * rowLen;
+    float[] quarters = new float[4 * quarter];
+    int rows = Math.min(h, 2 * th + 2 - g.padH());
+    int cols = Math.min(w, 2 * tw + 2 - g.padW());
+    for (int n = 0; n < count; n++) {
+      for (int ch = 0; ch < c; ch++) {
+        int plane = ((n0 + n) * c + ch) * h * w;
+        for (int y = 0; y < rows; y++) {
+          int py = y + g.padH();
+          int dst = 2 * (py % 2) * quarter + (py / 2) * rowLen;
+          int src = plane + y * w;
+          // input column xx lands at padded column xx + padW: quarter (xx + padW) % 2, column (xx + padW) / 2
+          for (int xx = 0; xx < cols; xx++) {
+            int px = xx + g.padW();
+            quarters[dst + (px % 2) * quarter + px / 2] = x[src + xx];
+          }
+        }
+        int vOff = ch * tiles + n * perImage;
+        for (int ty = 0; ty < th; ty++) {
+          transformTileRow(v, vOff + ty * tw, c * tiles, quarters, ty * rowLen, quarter, rowLen, tw);
+        }
+      }
+    }
+  }
+
+  /**
+   * The transform of one row of tw tiles: v[off + xi*stride + tx] = (B^T d B)[xi], where d_rs =
+   * quarters[(2*(r%2) + s%2)*quarter + base + (r/2)*rowLen + s/2 + tx]. First the rows,
+   * q_as = (B^T d)_as: q0 = d0 - d2, q1 = d1 + d2, q2 = d2 - d1, q3 = d1 - d3; then the columns,
+   * (q B)_ab: q_a0 - q_a2, q_a1 + q_a2, q_a2 - q_a1, q_a1 - q_a3.
+   */
+  void transformTileRow(float[] v, int off, int stride, float[] quarters, int base, int quarter,
+      int rowLen, int tw) {
+    float[] q = new float[16];
+    for (int tx = 0; tx < tw; tx++) {
+      for (int s = 0; s < 4; s++) {
+        int col = base + (s % 2) * quarter + s / 2 + tx;
+        float d0 = quarters[col];
+        float d1 = quarters[col + 2 * quarter];
+        float d2 = quarters[col + rowLen];
+        float d3 = quarters[col + 2 * quarter + rowLen];
+        q[s] = d0 - d2;
+        q[4 + s] = d1 + d2;
+        q[8 + s] = d2 - d1;
+        q[12 + s] = d1 - d3;
+      }
+      for (int a = 0; a < 4; a++) {
+        int o = off + 4 * a * stride + tx;
+        v[o] = q[4 * a] - q[4 * a + 2];
+        v[o + stride] = q[4 * a + 1] + q[4 * a + 2];
+        v[o + 2 * stride] = q[4 * a + 2] - q[4 * a + 1];
+        v[o + 3 * stride] = q[4 * a + 1] - q[4 * a + 3];
+      }
+    }
+  }
+
+  @Override
+  public void winogradOutput(float[] y, float[] m, int n0, int count, int out, ConvGeometry g) {
+    int oh = g.outH();
+    int ow = g.outW();
+    int th = (oh + 1) / 2;
+    int tw = (ow + 1) / 2;
+    int tiles = count * th * tw;
+    int s = out * tiles;
+    for (int n = 0; n < count; n++) {
+      for (int co = 0; co < out; co++) {
+        int plane = ((n0 + n) * out + co) * oh * ow;
+        for (int ty = 0; ty < th; ty++) {
+          int t0 = co * tiles + (n * th + ty) * tw;
+          int top = plane + 2 * ty * ow;
+          boolean bottom = 2 * ty + 1 < oh;
+          for (int tx = 0; tx < tw; tx++) {
+            int t = t0 + tx;
+            // A^T m: rows m0 + m1 + m2 and m1 - m2 - m3, for each column b (m_a,b at xi = 4a + b)
+            float r00 = m[t] + m[t + 4 * s] + m[t + 8 * s];
+            float r01 = m[t + s] + m[t + 5 * s] + m[t + 9 * s];
+            float r02 = m[t + 2 * s] + m[t + 6 * s] + m[t + 10 * s];
+            float r03 = m[t + 3 * s] + m[t + 7 * s] + m[t + 11 * s];
+            float r10 = m[t + 4 * s] - m[t + 8 * s] - m[t + 12 * s];
+            float r11 = m[t + 5 * s] - m[t + 9 * s] - m[t + 13 * s];
+            float r12 = m[t + 6 * s] - m[t + 10 * s] - m[t + 14 * s];
+            float r13 = m[t + 7 * s] - m[t + 11 * s] - m[t + 15 * s];
+            // then times A: columns c0 + c1 + c2 and c1 - c2 - c3
+            int ox = 2 * tx;
+            boolean right = ox + 1 < ow;
+            y[top + ox] = r00 + r01 + r02;
+            if (right) {
+              y[top + ox + 1] = r01 - r02 - r03;
+            }
+            if (bottom) {
+              y[top + ow + ox] = r10 + r11 + r12;
+              if (right) {
+                y[top + ow + ox + 1] = r11 - r12 - r13;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
   /**
    * The output columns [lo, hi) whose input column ox*stride - pad + kj lies inside [0, w): the
    * interior of a kernel row, where no bounds check is needed.

@@ -30,14 +30,6 @@ public final class ScalarLossKernels implements LossKernels {
   }
 
   @Override
-  public void logSumExpRows(float[] p, int pOff, double[] lse, int lseOff, float[] x, int xOff, float[] scale,
-      int scaleOff, int rows, int len) {
-    for (int r = 0; r < rows; r++) {
-      lse[lseOff + r] = logSumExpRow(p, pOff + r * len, x, xOff + r * len, len, scale[scaleOff + r]);
-    }
-  }
-
-  @Override
   public double squaredError(float[] loss, float[] grad, float[] pred, float[] target, int off, int len,
       float gradScale) {
     double s = 0;

@@ -59,18 +59,25 @@ public final class ScalarNormFamilyKernels implements NormFamilyKernels {
   }
 
   @Override
-  public void layerNormBackward(float[] dx, float[] dw, float[] db, float[] dy, float[] x, int off,
-      int len, float[] w, float mean, float rstd) {
+  public void layerNormBackwardSums(double[] sums, float[] dy, float[] x, int off, int len,
+      float[] w, float mean) {
     double sumDxhat = 0;
-    double sumDxhatXhat = 0;
+    double sumDxhatXc = 0;
     for (int i = 0; i < len; i++) {
-      float xhat = (x[off + i] - mean) * rstd;
       float dxhat = dy[off + i] * w[i];
       sumDxhat += dxhat;
-      sumDxhatXhat += (double) dxhat * xhat;
+      sumDxhatXc += (double) dxhat * (x[off + i] - mean);
     }
-    float m1 = (float) (sumDxhat / len);
-    float m2 = (float) (sumDxhatXhat / len);
+    sums[0] = sumDxhat;
+    sums[1] = sumDxhatXc;
+  }
+
+  @Override
+  public void layerNormBackwardRow(float[] dx, float[] dw, float[] db, float[] dy, float[] x,
+      int off, int len, float[] w, float mean, float rstd, double[] sums, int next,
+      float nextMean) {
+    float m1 = (float) (sums[0] / len);
+    float m2 = (float) (sums[1] * rstd / len);
     for (int i = 0; i < len; i++) {
       float g = dy[off + i];
       float xhat = (x[off + i] - mean) * rstd;
@@ -78,6 +85,9 @@ public final class ScalarNormFamilyKernels implements NormFamilyKernels {
       db[i] += g;
       // term 1: dxhat; term 2: - mean(dxhat); term 3: - xhat * mean(dxhat * xhat)
       dx[off + i] = rstd * (g * w[i] - m1 - xhat * m2);
+    }
+    if (next >= 0) {
+      layerNormBackwardSums(sums, dy, x, next, len, w, nextMean);
     }
   }
 

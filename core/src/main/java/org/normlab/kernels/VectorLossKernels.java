@@ -2,6 +2,7 @@ package org.normlab.kernels;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -21,6 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorLossKernels implements LossKernels {
   private static final VectorSpecies<Float> F = VectorKernels.F;
   private static final VectorSpecies<Double> D = VectorKernels.D;
+  private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
   private static final ScalarLossKernels TAIL = ScalarLossKernels.INSTANCE;
 
   @Override
@@ -69,58 +71,65 @@ final class VectorLossKernels implements LossKernels {
   }
 
   @Override
-  public void logSumExpRows(float[] p, int pOff, double[] lse, int lseOff, float[] x, int xOff, float[] scale,
-      int scaleOff, int rows, int len) {
-    if (len >= F.length()) {
-      for (int r = 0; r < rows; r++) {
-        lse[lseOff + r] = logSumExpRow(p, pOff + r * len, x, xOff + r * len, len, scale[scaleOff + r]);
-      }
+  public void indexCrossEntropyRows(float[] grad, int gOff, float[] nll, int nllOff, float[] x, int xOff,
+      int[] targets, int tOff, float[] softmaxScale, float[] targetScale, int scaleOff, int rows, int len) {
+    int lanes = F.length();
+    if (len >= lanes) {
+      LossKernels.super.indexCrossEntropyRows(grad, gOff, nll, nllOff, x, xOff, targets, tOff, softmaxScale,
+          targetScale, scaleOff, rows, len);
       return;
     }
     // Short rows (10 classes): tiles of as many rows as a vector has lanes, transposed so that
-    // lane r holds row r; full tiles are read in place, the last partial tile from a padded copy.
+    // lane r holds row r; full tiles are read in place, the last partial tile from a padded copy
+    // (padding rows: logits 0, target -1, scales 0).
     ShortRows tile = new ShortRows(len);
-    int lanes = F.length();
     int full = rows / lanes * lanes;
     for (int r = 0; r < full; r += lanes) {
-      tile.run(p, pOff + r * len, lse, lseOff + r, x, xOff + r * len, scale, scaleOff + r);
+      tile.run(grad, gOff + r * len, nll, nllOff + r, x, xOff + r * len, targets, tOff + r, softmaxScale,
+          targetScale, scaleOff + r);
     }
     int rest = rows - full;
     if (rest > 0) {
       float[] xs = new float[lanes * len];
+      int[] ts = new int[lanes];
       float[] ss = new float[lanes];
-      double[] ls = new double[lanes];
+      float[] tsc = new float[lanes];
+      float[] ns = new float[lanes];
+      float[] gs = grad == null ? null : new float[lanes * len];
       System.arraycopy(x, xOff + full * len, xs, 0, rest * len);
-      System.arraycopy(scale, scaleOff + full, ss, 0, rest);
-      float[] ps = p == null ? null : new float[lanes * len];
-      tile.run(ps, 0, ls, 0, xs, 0, ss, 0);
-      System.arraycopy(ls, 0, lse, lseOff + full, rest);
-      if (p != null) {
-        System.arraycopy(ps, 0, p, pOff + full * len, rest * len);
+      java.util.Arrays.fill(ts, -1);
+      System.arraycopy(targets, tOff + full, ts, 0, rest);
+      System.arraycopy(softmaxScale, scaleOff + full, ss, 0, rest);
+      System.arraycopy(targetScale, scaleOff + full, tsc, 0, rest);
+      tile.run(gs, 0, ns, 0, xs, 0, ts, 0, ss, tsc, 0);
+      System.arraycopy(ns, 0, nll, nllOff + full, rest);
+      if (grad != null) {
+        System.arraycopy(gs, 0, grad, gOff + full * len, rest * len);
       }
     }
   }
 
   /**
-   * The log-sum-exp and scaled softmax of one tile of L = F.length() rows of len < L values,
-   * with lanes running over rows: t[j] holds column j of the tile (a gather), so the row maximum,
-   * the row sum and the log are lanewise and every exp runs on full vectors.
+   * {@link #indexCrossEntropyRows} for one tile of L = F.length() rows of len < L logits, with
+   * lanes running over rows: column j of the tile is gathered into t[j], so the row maximum, the
+   * row sum, the log and the target terms are lanewise and every exp runs on full vectors.
    * <pre>
    *   m_r = max_j x_rj;  e_rj = exp(x_rj - m_r);  s_r = sum_j e_rj (float, j in order)
-   *   lse_r = m_r + log(s_r) (log in float, the sum in double);  p_rj = e_rj * (scale_r / s_r)
+   *   nll_r = (m_r - x_rt) + log(s_r)
+   *   grad_rj = e_rj * (softmaxScale_r / s_r) - targetScale_r [j = t_r]
    * </pre>
-   * The softmax is written back row-major by gathering from the transposed tile.
+   * The gradient is written back row-major by gathering from the transposed tile.
    */
   private static final class ShortRows {
     private final int len;
     /** Column j of the tile at t[j * L .. (j + 1) * L). */
     private final float[] t;
-    /** x[xOff + r * len + j] is lane r of column j: rowStart[r] = r * len. */
+    /** Lane r of a column gathers x[r * len + j]: rowStart[r] = r * len. */
     private final int[] rowStart;
     /** Row-major position q = r * len + j of the tile is t[j * L + r]. */
     private final int[] rowMajor;
-    private final float[] max;
-    private final float[] logSum;
+    /** The positions r * len + t_r of the targets (r * len for targets out of range). */
+    private final int[] targetAt = new int[F.length()];
 
     ShortRows(int len) {
       int lanes = F.length();
@@ -134,11 +143,10 @@ final class VectorLossKernels implements LossKernels {
       for (int q = 0; q < lanes * len; q++) {
         rowMajor[q] = q % len * lanes + q / len;
       }
-      this.max = new float[lanes];
-      this.logSum = new float[lanes];
     }
 
-    void run(float[] p, int pOff, double[] lse, int lseOff, float[] x, int xOff, float[] scale, int scaleOff) {
+    void run(float[] grad, int gOff, float[] nll, int nllOff, float[] x, int xOff, int[] targets, int tOff,
+        float[] softmaxScale, float[] targetScale, int scaleOff) {
       int lanes = F.length();
       // m = max_j x[j]; t[j] = x[j]
       FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
@@ -154,22 +162,26 @@ final class VectorLossKernels implements LossKernels {
         s = s.add(e);
         e.intoArray(t, j * lanes);
       }
-      // lse = m + log(s)
-      m.intoArray(max, 0);
-      VectorMath.log(s).intoArray(logSum, 0);
-      for (int r = 0; r < lanes; r++) {
-        lse[lseOff + r] = (double) max[r] + logSum[r];
-      }
-      if (p == null) {
+      // nll = (m - x[target]) + log(s), 0 for targets out of range
+      IntVector target = IntVector.fromArray(I, targets, tOff);
+      VectorMask<Integer> inRange = target.compare(VectorOperators.GE, 0)
+          .and(target.compare(VectorOperators.LT, len));
+      IntVector.fromArray(I, rowStart, 0).add(target, inRange).intoArray(targetAt, 0);
+      FloatVector xt = FloatVector.fromArray(F, x, xOff, targetAt, 0);
+      m.sub(xt).add(VectorMath.log(s)).blend(0f, inRange.not().cast(F)).intoArray(nll, nllOff);
+      if (grad == null) {
         return;
       }
-      // t[j] *= scale / s; p (row-major) = t (column-major)
-      FloatVector factor = FloatVector.fromArray(F, scale, scaleOff).div(s);
+      // t[j] = t[j] * (softmaxScale / s) - (j == target ? targetScale : 0); grad (row-major) = t
+      FloatVector factor = FloatVector.fromArray(F, softmaxScale, scaleOff).div(s);
+      FloatVector targetTerm = FloatVector.fromArray(F, targetScale, scaleOff);
       for (int j = 0; j < len; j++) {
-        FloatVector.fromArray(F, t, j * lanes).mul(factor).intoArray(t, j * lanes);
+        VectorMask<Float> isTarget = target.compare(VectorOperators.EQ, j).cast(F);
+        FloatVector.fromArray(F, t, j * lanes).mul(factor).lanewise(VectorOperators.SUB, targetTerm, isTarget)
+            .intoArray(t, j * lanes);
       }
       for (int q = 0; q < lanes * len; q += lanes) {
-        FloatVector.fromArray(F, t, 0, rowMajor, q).intoArray(p, pOff + q);
+        FloatVector.fromArray(F, t, 0, rowMajor, q).intoArray(grad, gOff + q);
       }
     }
   }

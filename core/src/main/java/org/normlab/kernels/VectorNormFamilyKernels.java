@@ -230,13 +230,12 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
   }
 
   @Override
-  public void layerNormBackward(float[] dx, float[] dw, float[] db, float[] dy, float[] x, int off,
-      int len, float[] w, float mean, float rstd) {
-    int bound = F.loopBound(len);
+  public void layerNormBackwardSums(double[] sums, float[] dy, float[] x, int off, int len,
+      float[] w, float mean) {
+    // dxhat = dy[i] * w[i]; sums[0] += dxhat; sums[1] += dxhat * (x[i] - mean)
+    // (float partial sums in two accumulators each over blocks of BLOCK vectors, widened into
+    // double per block; tail in double)
     FloatVector vm = FloatVector.broadcast(F, mean);
-    // pass 1: dxhat = dy[i] * w[i]; sumDxhat += dxhat; sumDxhatXhat += dxhat * (x[i] - mean) * rstd
-    // (the vector part sums dxhat * (x - mean) and multiplies by rstd once; float partial sums in
-    // two accumulators each over blocks of BLOCK vectors, widened into double per block)
     int pairs = pairBound(len);
     DoubleVector s1 = DoubleVector.zero(D);
     DoubleVector s2 = DoubleVector.zero(D);
@@ -261,26 +260,89 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       FloatVector block2 = p2a.add(p2b);
       s2 = s2.add(block2.convertShape(F2D, D, 0)).add(block2.convertShape(F2D, D, 1));
     }
-    double[] lanes = new double[DL];
+    double[] lanes = new double[2 * DL];
     s1.intoArray(lanes, 0);
-    double sumDxhat = inLaneOrder(lanes);
-    s2.intoArray(lanes, 0);
-    double sumDxhatXhat = inLaneOrder(lanes) * rstd;
+    s2.intoArray(lanes, DL);
+    backwardSumTails(sums, lanes, dy, x, off, pairs, len, w, mean);
+  }
+
+  /**
+   * Finishes layerNormBackwardSums from the two accumulators' lanes (lanes[0, DL) and
+   * lanes[DL, 2 DL)), each added in lane order, then the scalar tail [pairs, len).
+   */
+  private static void backwardSumTails(double[] sums, double[] lanes, float[] dy, float[] x,
+      int off, int pairs, int len, float[] w, float mean) {
+    double sumDxhat = 0;
+    double sumDxhatXc = 0;
+    for (int l = 0; l < DL; l++) {
+      sumDxhat += lanes[l];
+      sumDxhatXc += lanes[DL + l];
+    }
     for (int t = pairs; t < len; t++) {
-      float xhat = (x[off + t] - mean) * rstd;
       float dxhat = dy[off + t] * w[t];
       sumDxhat += dxhat;
-      sumDxhatXhat += (double) dxhat * xhat;
+      sumDxhatXc += (double) dxhat * (x[off + t] - mean);
     }
-    float m1 = (float) (sumDxhat / len);
-    float m2 = (float) (sumDxhatXhat / len);
-    // pass 2, with d = x - mean and gr = dy * rstd (so xhat = d * rstd):
+    sums[0] = sumDxhat;
+    sums[1] = sumDxhatXc;
+  }
+
+  @Override
+  public void layerNormBackwardRow(float[] dx, float[] dw, float[] db, float[] dy, float[] x,
+      int off, int len, float[] w, float mean, float rstd, double[] sums, int next,
+      float nextMean) {
+    float m1 = (float) (sums[0] / len);
+    float m2 = (float) (sums[1] * rstd / len);
+    // with d = x - mean and gr = dy * rstd (so xhat = d * rstd):
     // dw[i] += gr * d; db[i] += dy; dx[i] = rstd * (dy * w[i] - m1 - xhat * m2)
     // = gr * w[i] + (d * (-m2 * rstd * rstd) + (-m1 * rstd))
+    FloatVector vm = FloatVector.broadcast(F, mean);
     FloatVector vr = FloatVector.broadcast(F, rstd);
     FloatVector vc1 = FloatVector.broadcast(F, -m1 * rstd);
     FloatVector vc2 = FloatVector.broadcast(F, -m2 * rstd * rstd);
-    for (i = 0; i < bound; i += FL) {
+    int i = 0;
+    if (next >= 0) {
+      // the same loop makes layerNormBackwardSums' pass over the next row, in its exact order
+      FloatVector vnm = FloatVector.broadcast(F, nextMean);
+      int pairs = pairBound(len);
+      DoubleVector s1 = DoubleVector.zero(D);
+      DoubleVector s2 = DoubleVector.zero(D);
+      while (i < pairs) {
+        int end = Math.min(pairs, i + BLOCK * FL);
+        FloatVector p1a = FloatVector.zero(F);
+        FloatVector p1b = FloatVector.zero(F);
+        FloatVector p2a = FloatVector.zero(F);
+        FloatVector p2b = FloatVector.zero(F);
+        for (; i < end; i += 2 * FL) {
+          FloatVector ga = FloatVector.fromArray(F, dy, next + i)
+              .mul(FloatVector.fromArray(F, w, i));
+          FloatVector gb = FloatVector.fromArray(F, dy, next + i + FL)
+              .mul(FloatVector.fromArray(F, w, i + FL));
+          p1a = p1a.add(ga);
+          p1b = p1b.add(gb);
+          p2a = ga.fma(FloatVector.fromArray(F, x, next + i).sub(vnm), p2a);
+          p2b = gb.fma(FloatVector.fromArray(F, x, next + i + FL).sub(vnm), p2b);
+          for (int j = i; j < i + 2 * FL; j += FL) {
+            FloatVector g = FloatVector.fromArray(F, dy, off + j);
+            FloatVector d = FloatVector.fromArray(F, x, off + j).sub(vm);
+            FloatVector gr = g.mul(vr);
+            gr.fma(d, FloatVector.fromArray(F, dw, j)).intoArray(dw, j);
+            g.add(FloatVector.fromArray(F, db, j)).intoArray(db, j);
+            gr.fma(FloatVector.fromArray(F, w, j), d.fma(vc2, vc1)).intoArray(dx, off + j);
+          }
+        }
+        FloatVector block1 = p1a.add(p1b);
+        s1 = s1.add(block1.convertShape(F2D, D, 0)).add(block1.convertShape(F2D, D, 1));
+        FloatVector block2 = p2a.add(p2b);
+        s2 = s2.add(block2.convertShape(F2D, D, 0)).add(block2.convertShape(F2D, D, 1));
+      }
+      double[] lanes = new double[2 * DL];
+      s1.intoArray(lanes, 0);
+      s2.intoArray(lanes, DL);
+      backwardSumTails(sums, lanes, dy, x, next, pairs, len, w, nextMean);
+    }
+    int bound = F.loopBound(len);
+    for (; i < bound; i += FL) {
       FloatVector g = FloatVector.fromArray(F, dy, off + i);
       FloatVector d = FloatVector.fromArray(F, x, off + i).sub(vm);
       FloatVector gr = g.mul(vr);

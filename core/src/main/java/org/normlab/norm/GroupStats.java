@@ -52,7 +52,7 @@ final class GroupStats {
       // normalizes a channel also sums the same channel of the next group, so x streams from
       // memory while the cache-resident passes (variance, normalize) run. (Group ng starts at
       // ng * count: consecutive groups are consecutive segments, across samples too.)
-      Parallel.forRange(0, n * groups, NormShapes.grain(count), (from, to) -> {
+      Parallel.forRange(0, n * groups, NormShapes.pipelineGrain(count), (from, to) -> {
         double sum = 0;
         for (int j = 0; j < cg; j++) {
           sum += nf.rowSum(xd, from * count + j * s, s);
@@ -223,41 +223,54 @@ final class GroupStats {
           Arrays.fill(ds, 0);
           Arrays.fill(dbs, 0);
           nf.columnDotSum(ds, dbs, dyd, xd, i * s * c, s, c);
-        } else {
-          for (int ch = 0; ch < c; ch++) {
+          for (int g = 0; g < groups; g++) {
+            groupTerms(g * cg, cg, i * groups + g, mean, rstd, w, fixedStats, m, ds, dbs,
+                partials, a, bb, kk);
+          }
+          nf.combineColumns(dxd, dyd, xd, i * s * c, s, c, a, bb, kk);
+          continue;
+        }
+        // One group at a time, so that its combine pass reads dy and x from cache.
+        for (int g = 0; g < groups; g++) {
+          for (int ch = g * cg; ch < (g + 1) * cg; ch++) {
             int off = (base + ch) * s;
             ds[ch] = k.dot(dyd, off, xd, off, s);
             dbs[ch] = k.sum(dyd, off, s);
           }
-        }
-        for (int g = 0; g < groups; g++) {
-          int ng = i * groups + g;
-          double r = rstd[ng];
-          double s1 = 0;
-          double s0 = 0;
+          groupTerms(g * cg, cg, i * groups + g, mean, rstd, w, fixedStats, m, ds, dbs, partials,
+              a, bb, kk);
           for (int ch = g * cg; ch < (g + 1) * cg; ch++) {
-            double wc = w == null ? 1 : w[ch];
-            s1 += ds[ch] * wc;
-            s0 += dbs[ch] * wc;
-            partials[0][ch] += (float) ((ds[ch] - mean[ng] * dbs[ch]) * r);
-            partials[1][ch] += (float) dbs[ch];
-          }
-          double bg = fixedStats ? 0 : r * r * r * (mean[ng] * s0 - s1) / m;
-          double kg = fixedStats ? 0 : -bg * mean[ng] - r * s0 / m;
-          for (int ch = g * cg; ch < (g + 1) * cg; ch++) {
-            a[ch] = (float) (r * (w == null ? 1 : w[ch]));
-            bb[ch] = (float) bg;
-            kk[ch] = (float) kg;
-          }
-        }
-        if (last) {
-          nf.combineColumns(dxd, dyd, xd, i * s * c, s, c, a, bb, kk);
-        } else {
-          for (int ch = 0; ch < c; ch++) {
             nf.combine(dxd, dyd, xd, (base + ch) * s, s, a[ch], bb[ch], kk[ch]);
           }
         }
       }
     });
+  }
+
+  /**
+   * One group's backward terms from its channels' ds = sum(dy * x) and dbs = sum(dy) (channels
+   * [first, first + cg), statistics index ng): adds the weight and bias gradients into partials and
+   * sets the per-channel a, B and K of dx = a * dy + B * x + K (see the class comment; M = m).
+   */
+  private static void groupTerms(int first, int cg, int ng, float[] mean, float[] rstd, float[] w,
+      boolean fixedStats, double m, double[] ds, double[] dbs, float[][] partials, float[] a,
+      float[] bb, float[] kk) {
+    double r = rstd[ng];
+    double s1 = 0;
+    double s0 = 0;
+    for (int ch = first; ch < first + cg; ch++) {
+      double wc = w == null ? 1 : w[ch];
+      s1 += ds[ch] * wc;
+      s0 += dbs[ch] * wc;
+      partials[0][ch] += (float) ((ds[ch] - mean[ng] * dbs[ch]) * r);
+      partials[1][ch] += (float) dbs[ch];
+    }
+    double bg = fixedStats ? 0 : r * r * r * (mean[ng] * s0 - s1) / m;
+    double kg = fixedStats ? 0 : -bg * mean[ng] - r * s0 / m;
+    for (int ch = first; ch < first + cg; ch++) {
+      a[ch] = (float) (r * (w == null ? 1 : w[ch]));
+      bb[ch] = (float) bg;
+      kk[ch] = (float) kg;
+    }
   }
 }

@@ -108,7 +108,7 @@ public final class LayerNorm extends AffineNorm {
     NormFamilyKernels nf = Kernels.get().normFamily();
     // Pipelined: the pass that normalizes a row also sums the next one, so x streams from memory
     // while the cache-resident passes (variance, normalize) run.
-    Parallel.forRange(0, rows, NormShapes.grain(d), (from, to) -> {
+    Parallel.forRange(0, rows, NormShapes.pipelineGrain(d), (from, to) -> {
       double sum = nf.rowSum(xd, from * d, d);
       for (int row = from; row < to; row++) {
         int off = row * d;
@@ -147,10 +147,15 @@ public final class LayerNorm extends AffineNorm {
     float[] w = weightOrOnes;
     NormFamilyKernels nf = Kernels.get().normFamily();
     float[][] grads = {params.dw(), params.db()};
+    // Pipelined: the pass that writes a row's dx also makes the first pass over the next row, so
+    // dy and x stream from memory while the cache-resident arithmetic runs.
     GradientChunks.run(rows, d, grads, (from, to, partials) -> {
+      double[] sums = new double[2];
+      nf.layerNormBackwardSums(sums, dyd, xd, from * d, d, w, mean[from]);
       for (int row = from; row < to; row++) {
-        nf.layerNormBackward(dxd, partials[0], partials[1], dyd, xd, row * d, d, w, mean[row],
-            rstd[row]);
+        boolean pipelined = row + 1 < to;
+        nf.layerNormBackwardRow(dxd, partials[0], partials[1], dyd, xd, row * d, d, w, mean[row],
+            rstd[row], sums, pipelined ? (row + 1) * d : -1, pipelined ? mean[row + 1] : 0f);
       }
     });
     return dx;

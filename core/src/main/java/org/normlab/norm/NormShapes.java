@@ -65,6 +65,15 @@ final class NormShapes {
     return (int) Math.max(1, VALUES_PER_PIECE / Math.max(1, valuesPerItem));
   }
 
+  /**
+   * A parallel grain for pipelined loops (each piece restarts its pipeline: its first item is read
+   * from memory without overlap), four times {@link #grain}'s values per piece: 64K values, still
+   * hundreds of pieces for the large shapes that need them.
+   */
+  static int pipelineGrain(long valuesPerItem) {
+    return (int) Math.max(1, 4L * VALUES_PER_PIECE / Math.max(1, valuesPerItem));
+  }
+
   /** Throws unless {@code out} (an output buffer) has x's shape and layout and is not x itself. */
   static Tensor requireOut(String name, Tensor out, Tensor x) {
     out.requireSameShape(name, x);

@@ -61,27 +61,46 @@ class LossKernelsTest {
   }
 
   @Test
-  void logSumExpRowsAgreesForShortAndLongRows() {
+  void indexCrossEntropyRowsAgreesForShortAndLongRows() {
     LossKernels s = Kernels.scalar().losses();
     LossKernels v = vector();
     for (int len : new int[] {1, 2, 3, 7, 10, 15, 16, 17, 33}) {
       for (int rows : new int[] {1, 2, 3, 7, 15, 16, 17, 31, 33, 100}) {
         int n = rows * len;
         float[] x = random(len * 31L + rows, n + 2, 30);
-        float[] scale = random(rows, rows + 1, 2);
-        float[] ps = new float[n + 3];
-        float[] pv = new float[n + 3];
-        double[] ls = new double[rows + 1];
-        double[] lv = new double[rows + 1];
-        double[] lNull = new double[rows + 1];
-        s.logSumExpRows(ps, 3, ls, 1, x, 2, scale, 1, rows, len);
-        v.logSumExpRows(pv, 3, lv, 1, x, 2, scale, 1, rows, len);
-        v.logSumExpRows(null, 0, lNull, 1, x, 2, scale, 1, rows, len);
+        float[] softmaxScale = random(rows, rows + 1, 2);
+        float[] targetScale = random(rows + 7, rows + 1, 2);
+        int[] targets = new int[rows + 1];
+        for (int r = 0; r < targets.length; r++) {
+          targets[r] = r % 5 == 3 ? -100 : r % len; // -100: out of range, as ignore_index
+        }
+        float[] gs = new float[n + 4];
+        float[] gv = new float[n + 4];
+        float[] ns = new float[rows + 1];
+        float[] nv = new float[rows + 1];
+        float[] nNull = new float[rows + 1];
+        s.indexCrossEntropyRows(gs, 3, ns, 1, x, 2, targets, 1, softmaxScale, targetScale, 1, rows, len);
+        v.indexCrossEntropyRows(gv, 3, nv, 1, x, 2, targets, 1, softmaxScale, targetScale, 1, rows, len);
+        v.indexCrossEntropyRows(null, 0, nNull, 1, x, 2, targets, 1, softmaxScale, targetScale, 1, rows, len);
         String what = rows + " rows of " + len;
-        AllClose.assertAllClose(lv, ls, 1e-6, 1e-6, "lse " + what);
-        AllClose.assertAllClose(lNull, lv, 0, 0, "lse without p " + what);
-        AllClose.assertAllClose(pv, ps, 1e-5, 1e-7, "scaled softmax " + what);
-        assertEquals(ls[rows], s.logSumExpRow(null, 0, x, 2 + (rows - 1) * len, len, 1f), 1e-12, "last row " + what);
+        AllClose.assertAllClose(nv, ns, 1e-6, 1e-6, "nll " + what);
+        AllClose.assertAllClose(nNull, nv, 0, 0, "nll without grad " + what);
+        AllClose.assertAllClose(gv, gs, 1e-5, 1e-6, "grad " + what);
+        assertEquals(0f, gv[0] + gv[1] + gv[2] + gv[n + 3] + nv[0], "writes outside the rows, " + what);
+        for (int r = 0; r < rows; r++) {
+          int t = targets[1 + r];
+          int row = 2 + r * len;
+          // definition: nll = lse - x[t] (lse checked against its definition above); 0 when out of range
+          double lse = s.logSumExpRow(null, 0, x, row, len, 1f);
+          assertEquals(t < 0 ? 0 : lse - x[row + t], nv[1 + r], 1e-6 * Math.max(1, Math.abs(lse)), "nll " + what);
+          // the softmax sums to 1: the gradient row sums to softmaxScale - targetScale (or softmaxScale)
+          double sum = 0;
+          for (int j = 0; j < len; j++) {
+            sum += gv[3 + r * len + j];
+          }
+          double expected = softmaxScale[1 + r] - (t < 0 ? 0 : targetScale[1 + r]);
+          assertEquals(expected, sum, 1e-5 * (1 + Math.abs(softmaxScale[1 + r])), "grad row sum " + what);
+        }
       }
     }
   }

@@ -106,7 +106,7 @@ class NormFamilyKernelsTest {
 
   /**
    * The fused kernels write what their unfused halves write and return bitwise the sum that
-   * rowSum gives for the next segment (the pipelined layers rely on it: a segment's statistics
+   * rowSum (layerNormBackwardSums) gives for the next segment (the pipelined layers rely on it: a segment's statistics
    * must not depend on whether it was summed alone, at the start of a parallel piece, or fused).
    */
   @ParameterizedTest
@@ -133,6 +133,21 @@ class NormFamilyKernelsTest {
       double sum = k.scaleShiftAndSum(y, x, OFF, len, 0.7f, -0.4f, next);
       assertEquals(expectedSum, sum, 0.0, "scaleShiftAndSum sum " + len);
       ys[i] = y;
+      // LayerNorm backward: the row with the next row's first pass fused in
+      float[] dy = random(18, 2 * len + OFF, 0f);
+      double[] expectedSums = new double[2];
+      k.layerNormBackwardSums(expectedSums, dy, x, next, len, w, 3.2f);
+      float[][] plain = {new float[x.length], new float[len], new float[len]};
+      float[][] fused = {new float[x.length], new float[len], new float[len]};
+      double[] sums = {0.6, -1.1};
+      k.layerNormBackwardRow(plain[0], plain[1], plain[2], dy, x, OFF, len, w, 2.9f, 1.3f,
+          sums.clone(), -1, 0f);
+      k.layerNormBackwardRow(fused[0], fused[1], fused[2], dy, x, OFF, len, w, 2.9f, 1.3f, sums,
+          next, 3.2f);
+      assertArrayEquals(expectedSums, sums, 0.0, "layerNormBackwardRow next sums " + len);
+      for (int a = 0; a < 3; a++) {
+        assertArrayEquals(plain[a], fused[a], "layerNormBackwardRow output " + a + " " + len);
+      }
     }
     close(ys[0], ys[1], "scaleShiftAndSum y " + len);
   }

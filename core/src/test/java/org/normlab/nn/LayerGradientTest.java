@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.normlab.tensor.AllClose;
 import org.normlab.tensor.Layout;
 import org.normlab.tensor.Tensor;
@@ -72,6 +73,15 @@ class LayerGradientTest {
   void conv2dNoBiasMoreImagesThanOnePiece(Layout layout) {
     Conv2d conv = Conv2d.builder(2, 3, 3).optPadding(1).optBias(false).optSeed(10).build();
     GradCheck.of(conv).check(Tensor.randn(11, Layout.NCHW, 9, 2, 5, 5).toLayout(layout));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 2})
+  void conv2dWinogradPathEveryPadding(int padding) {
+    // 8 -> 8 channels, 3x3, stride 1: forward and input gradient run by Winograd F(2x2, 3x3)
+    // (odd sizes: half tiles at the edges); 5 images: two pieces
+    Conv2d conv = Conv2d.builder(8, 8, 3).optPadding(padding).optSeed(12 + padding).build();
+    GradCheck.of(conv).check(Tensor.randn(13, Layout.NCHW, 5, 8, 5, 4));
   }
 
   @ParameterizedTest

@@ -1,0 +1,68 @@
+package org.normlab.kernels;
+
+/**
+ * Stride-1 3x3 convolution by Winograd's minimal filtering F(2x2, 3x3) (Lavin and Gray 2016,
+ * "Fast Algorithms for Convolutional Neural Networks"): each 2x2 block of outputs is
+ * <pre>
+ *   Y = A^T [ (G g G^T) .* (B^T d B) ] A
+ * </pre>
+ * for the 4x4 input patch d and the 3x3 kernel g, with the matrices of
+ * {@link EngineKernels#winogradFilters}, {@link EngineKernels#winogradInput} and
+ * {@link EngineKernels#winogradOutput}. Summed over input channels, the 16 elementwise products
+ * become 16 matrix products {@code M[xi] (out, T) = U[xi] (out, in) * V[xi] (in, T)} over the T
+ * tiles: 16 multiplies per 4 outputs instead of 36, so 2.25x fewer operations than im2col, for a
+ * few float roundings more (the transforms only add, subtract and halve).
+ *
+ * <p>Every output depends only on its own image, so results do not depend on how images are
+ * split across threads.
+ */
+public final class Winograd {
+  /** Below this many input or output channels the 16 products are too small to pay off. */
+  static final int MIN_CHANNELS = 8;
+
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][]);
+
+  private Winograd() {}
+
+  /** Whether a convolution of geometry g with {@code out} output channels runs this way. */
+  public static boolean applies(ConvGeometry g, int out) {
+    return g.kh() == 3 && g.kw() == 3 && g.strideH() == 1 && g.strideW() == 1
+        && g.c() >= MIN_CHANNELS && out >= MIN_CHANNELS;
+  }
+
+  /** The transformed filters U (16, out, in) of weight w (out, in, 3, 3). */
+  public static float[] filters(float[] w, int out, int in) {
+    float[] u = new float[16 * out * in];
+    Kernels.get().engine().winogradFilters(u, w, out, in);
+    return u;
+  }
+
+  /**
+   * Writes (overwrites) images [n0, n0+count) of y (N, out, OH, OW) with the convolution of the
+   * same images of x (N, C, H, W) and the filters u = {@link #filters}, geometry g
+   * ({@link #applies} must hold).
+   */
+  public static void convolve(float[] y, float[] x, int n0, int count, float[] u, int out, ConvGeometry g) {
+    EngineKernels kernels = Kernels.get().engine();
+    int in = g.c();
+    int tiles = count * ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2);
+    float[] v = scratch(0, 16 * in * tiles);
+    float[] m = scratch(1, 16 * out * tiles);
+    kernels.winogradInput(v, x, n0, count, g);
+    for (int xi = 0; xi < 16; xi++) {
+      // M[xi] (out, T) = U[xi] (out, in) * V[xi] (in, T)
+      Gemm.sgemm(false, false, out, tiles, in, 1f, u, xi * out * in, in, v, xi * in * tiles, tiles,
+          0f, m, xi * out * tiles, tiles);
+    }
+    kernels.winogradOutput(y, m, n0, count, out, g);
+  }
+
+  /** A per-thread scratch array of at least {@code size} floats; every use overwrites what it reads. */
+  private static float[] scratch(int slot, int size) {
+    float[][] buffers = SCRATCH.get();
+    if (buffers[slot] == null || buffers[slot].length < size) {
+      buffers[slot] = new float[size];
+    }
+    return buffers[slot];
+  }
+}

@@ -1,0 +1,112 @@
+package org.normlab.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.normlab.tensor.AllClose;
+import org.normlab.tensor.Layout;
+import org.normlab.tensor.Tensor;
+
+/**
+ * Winograd F(2x2, 3x3) convolution: the scalar and Vector API input transforms give the same
+ * bits over awkward tile counts, and the whole convolution matches a direct convolution summed
+ * in double for every padding and odd or even sizes.
+ */
+class WinogradTest {
+  private static final EngineKernels SCALAR = new ScalarEngineKernels();
+  private static final EngineKernels VECTOR = new VectorEngineKernels();
+
+  private static float[] random(long seed, int n) {
+    return Tensor.uniform(seed, -1f, 1f, Layout.ROW_MAJOR, n).data();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 7, 15, 16, 17, 31, 33})
+  void vectorInputTransformEqualsScalar(int tilesPerRow) {
+    for (int pad = 0; pad <= 2; pad++) {
+      // output width 2*tilesPerRow (and one less: a half tile at the edge)
+      for (int ow : new int[] {2 * tilesPerRow, 2 * tilesPerRow - 1}) {
+        int w = ow + 2 - 2 * pad;
+        if (w < 1 || w + 2 * pad < 3) {
+          continue;
+        }
+        ConvGeometry g = new ConvGeometry(3, 5, w, 3, 3, 1, 1, pad, pad);
+        int tiles = 2 * ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2);
+        float[] x = random(tilesPerRow * 10 + pad, 3 * 3 * 5 * w);
+        float[] vs = new float[16 * 3 * tiles];
+        float[] vv = new float[16 * 3 * tiles];
+        SCALAR.winogradInput(vs, x, 1, 2, g);
+        VECTOR.winogradInput(vv, x, 1, 2, g);
+        AllClose.assertAllClose(vv, vs, 0, 0, "input transform " + g + " (same operations: same bits)");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 5, 8, 17})
+  void convolutionMatchesTheDirectSum(int size) {
+    for (int pad = 0; pad <= 2; pad++) {
+      int h = size + 2;
+      int w = size + 3;
+      if (h + 2 * pad < 3 || w + 2 * pad < 3) {
+        continue;
+      }
+      int in = 8;
+      int out = 9;
+      ConvGeometry g = new ConvGeometry(in, h, w, 3, 3, 1, 1, pad, pad);
+      assertTrue(Winograd.applies(g, out));
+      int n = 3;
+      float[] x = random(size + pad, n * in * h * w);
+      float[] wt = random(size * 7 + pad, out * in * 9);
+      float[] y = new float[n * out * g.outPositions()];
+      java.util.Arrays.fill(y, Float.NaN);
+      float[] u = Winograd.filters(wt, out, in);
+      // images 0..1 in one call, image 2 in another: the tile index restarts per call
+      Winograd.convolve(y, x, 0, 2, u, out, g);
+      Winograd.convolve(y, x, 2, 1, u, out, g);
+      float[] expected = direct(x, wt, n, in, out, g);
+      AllClose.assertAllClose(y, expected, 1e-5, 1e-5, "Winograd vs direct, " + g);
+    }
+  }
+
+  @Test
+  void appliesOnlyToStrideOne3x3WithEnoughChannels() {
+    assertTrue(Winograd.applies(new ConvGeometry(8, 5, 5, 3, 3, 1, 1, 1, 1), 8));
+    assertFalse(Winograd.applies(new ConvGeometry(1, 5, 5, 3, 3, 1, 1, 1, 1), 32));
+    assertFalse(Winograd.applies(new ConvGeometry(32, 5, 5, 3, 3, 1, 1, 1, 1), 4));
+    assertFalse(Winograd.applies(new ConvGeometry(32, 5, 5, 3, 3, 2, 2, 1, 1), 32));
+    assertFalse(Winograd.applies(new ConvGeometry(32, 5, 5, 5, 5, 1, 1, 2, 2), 32));
+  }
+
+  /** y[n, co, oy, ox] = sum over ci, i, j of w[co, ci, i, j] * x[n, ci, oy - pad + i, ox - pad + j], in double. */
+  private static float[] direct(float[] x, float[] w, int n, int in, int out, ConvGeometry g) {
+    int oh = g.outH();
+    int ow = g.outW();
+    float[] y = new float[n * out * oh * ow];
+    for (int b = 0; b < n; b++) {
+      for (int co = 0; co < out; co++) {
+        for (int oy = 0; oy < oh; oy++) {
+          for (int ox = 0; ox < ow; ox++) {
+            double s = 0;
+            for (int ci = 0; ci < in; ci++) {
+              for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                  int iy = oy - g.padH() + i;
+                  int ix = ox - g.padW() + j;
+                  if (iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w()) {
+                    s += (double) w[((co * in + ci) * 3 + i) * 3 + j] * x[((b * in + ci) * g.h() + iy) * g.w() + ix];
+                  }
+                }
+              }
+            }
+            y[((b * out + co) * oh + oy) * ow + ox] = (float) s;
+          }
+        }
+      }
+    }
+    return y;
+  }
+}
