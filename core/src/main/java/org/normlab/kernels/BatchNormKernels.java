@@ -16,8 +16,10 @@ package org.normlab.kernels;
  * </ul>
  * Both sweep memory in order: a channel-at-a-time sweep (strided rows, kept in L2 between
  * statistics and normalization) measured 1.3x (64,64,56,56) to 2.2x (128,32,28,28) slower than
- * two sequential sweeps for the training forward. The caller cuts rows or positions into fixed chunks and adds per-chunk sums in chunk
- * order, so results do not depend on the thread count.
+ * two sequential sweeps for the training forward; the caller instead runs channels-first inputs
+ * larger than the cache in groups of channels (8 MiB, kept in L3; runs of rows stay long). The
+ * caller cuts rows or positions into fixed chunks and adds per-chunk sums in chunk order, so
+ * results do not depend on the thread count.
  *
  * <p>Sums ADD INTO the caller's double arrays (one entry per channel). Deviations are taken
  * from a per-channel centre given in float ({@code shift} for statistics, {@code m} for

@@ -169,21 +169,27 @@ public final class BatchNorm {
     float[] beta = affine ? bias.data() : null;
     float[] rm = useRenorm ? running.mean().data() : null;
     float[] rv = useRenorm ? running.var().data() : null;
-    passes.meanVar(mean, var, x.data(), block);
-    for (int ch = 0; ch < channels; ch++) {
-      rstd[ch] = 1.0 / Math.sqrt(var[ch] + eps);
-      if (useRenorm) {
-        double sigma = Math.sqrt(rv[ch] + eps);
-        double sigmaBatch = Math.sqrt(var[ch] + eps);
-        r[ch] = clip(sigmaBatch / sigma, 1.0 / rmax, rmax);
-        d[ch] = clip((mean[ch] - rm[ch]) / sigma, -dmax, dmax);
+    // Group by group (one group unless the block is larger than the cache): the normalize pass
+    // of a group reads what its statistics pass just brought into the cache.
+    int group = block.groupChannels(1);
+    for (int c0 = 0; c0 < channels; c0 += group) {
+      int c1 = Math.min(channels, c0 + group);
+      passes.meanVar(mean, var, x.data(), block, c0, c1);
+      for (int ch = c0; ch < c1; ch++) {
+        rstd[ch] = 1.0 / Math.sqrt(var[ch] + eps);
+        if (useRenorm) {
+          double sigma = Math.sqrt(rv[ch] + eps);
+          double sigmaBatch = Math.sqrt(var[ch] + eps);
+          r[ch] = clip(sigmaBatch / sigma, 1.0 / rmax, rmax);
+          d[ch] = clip((mean[ch] - rm[ch]) / sigma, -dmax, dmax);
+        }
+        double g = gamma == null ? 1.0 : gamma[ch];
+        m[ch] = (float) mean[ch];
+        a[ch] = (float) (g * rstd[ch] * r[ch]);
+        b[ch] = (float) (g * d[ch] + (beta == null ? 0.0 : beta[ch]));
       }
-      double g = gamma == null ? 1.0 : gamma[ch];
-      m[ch] = (float) mean[ch];
-      a[ch] = (float) (g * rstd[ch] * r[ch]);
-      b[ch] = (float) (g * d[ch] + (beta == null ? 0.0 : beta[ch]));
+      passes.normalize(out.data(), x.data(), block, c0, c1, m, a, b, fusedRelu);
     }
-    passes.normalize(out.data(), x.data(), block, m, a, b, fusedRelu);
     if (training && trackRunningStats && updateRunningStats) {
       running.update(mean, var, block.count());
     }
@@ -202,7 +208,7 @@ public final class BatchNorm {
       a[ch] = (float) (gammaOf(ch) * rstd[ch]);
       b[ch] = (float) betaOf(ch);
     }
-    passes.normalize(out.data(), x.data(), block, m, a, b, fusedRelu);
+    passes.normalize(out.data(), x.data(), block, 0, channels, m, a, b, fusedRelu);
   }
 
   // ---- backward --------------------------------------------------------------------------
@@ -258,15 +264,20 @@ public final class BatchNorm {
       m[ch] = (float) mean[ch];
     }
     float[] x = s.x().data();
-    passes.gradSums(sumDy, sumDyXmu, dy.data(), x, reluOut, block, mean, m);
-    for (int ch = 0; ch < channels; ch++) {
-      // term 1: k1*dy; term 2 (batch stats only): through var; term 3: through mean
-      double scale = gammaOf(ch) * rstd[ch] * r[ch];
-      k1[ch] = (float) scale;
-      k2[ch] = batchStats ? (float) (-scale * rstd[ch] * rstd[ch] * sumDyXmu[ch] / count) : 0f;
-      k3[ch] = batchStats ? (float) (-scale * sumDy[ch] / count) : 0f;
+    // Group by group, as in forward: the dx pass of a group reads dy and x from the cache.
+    int group = block.groupChannels(reluOut == null ? 2 : 3);
+    for (int c0 = 0; c0 < channels; c0 += group) {
+      int c1 = Math.min(channels, c0 + group);
+      passes.gradSums(sumDy, sumDyXmu, dy.data(), x, reluOut, block, c0, c1, mean, m);
+      for (int ch = c0; ch < c1; ch++) {
+        // term 1: k1*dy; term 2 (batch stats only): through var; term 3: through mean
+        double scale = gammaOf(ch) * rstd[ch] * r[ch];
+        k1[ch] = (float) scale;
+        k2[ch] = batchStats ? (float) (-scale * rstd[ch] * rstd[ch] * sumDyXmu[ch] / count) : 0f;
+        k3[ch] = batchStats ? (float) (-scale * sumDy[ch] / count) : 0f;
+      }
+      passes.gradInput(dx.data(), dy.data(), x, reluOut, block, c0, c1, m, k1, k2, k3);
     }
-    passes.gradInput(dx.data(), dy.data(), x, reluOut, block, m, k1, k2, k3);
     for (int ch = 0; ch < channels; ch++) {
       gradGamma[ch] += r[ch] * rstd[ch] * sumDyXmu[ch] + d[ch] * sumDy[ch];
       gradBeta[ch] += sumDy[ch];
