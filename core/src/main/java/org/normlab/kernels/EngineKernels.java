@@ -80,7 +80,8 @@ public interface EngineKernels {
   /**
    * The gradient of {@link #winogradOutput} with respect to its products: for each 2x2 block dY
    * of output tile t (zero past the edges) of images [n0, n0+count) of dy (N, out, OH, OW),
-   * dm[(xi*out + co)*T + t] = (A dY A^T)[xi], A = [[1, 0], [1, 1], [1, -1], [0, -1]].
+   * dm[(xi*T + t)*out + co] = (A dY A^T)[xi], A = [[1, 0], [1, 1], [1, -1], [0, -1]]: per xi a
+   * (T, out) matrix, the orientation in which the weight-gradient product packs it by copies.
    */
   void winogradOutputGradient(float[] dm, float[] dy, int n0, int count, int out, ConvGeometry g);
 

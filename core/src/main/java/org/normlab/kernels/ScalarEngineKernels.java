@@ -283,29 +283,26 @@ public class ScalarEngineKernels implements EngineKernels {
     int th = (oh + 1) / 2;
     int tw = (ow + 1) / 2;
     int tiles = count * th * tw;
-    int s = out * tiles;
-    for (int n = 0; n < count; n++) {
-      for (int co = 0; co < out; co++) {
-        int plane = ((n0 + n) * out + co) * oh * ow;
-        for (int ty = 0; ty < th; ty++) {
-          int t0 = co * tiles + (n * th + ty) * tw;
-          int top = plane + 2 * ty * ow;
-          boolean bottom = 2 * ty + 1 < oh;
-          for (int tx = 0; tx < tw; tx++) {
-            int ox = 2 * tx;
-            boolean right = ox + 1 < ow;
-            float y00 = dy[top + ox];
-            float y01 = right ? dy[top + ox + 1] : 0f;
-            float y10 = bottom ? dy[top + ow + ox] : 0f;
-            float y11 = bottom && right ? dy[top + ow + ox + 1] : 0f;
-            // A dY (rows y0, y0 + y1, y0 - y1, -y1), then times A^T (the same on each row)
-            int t = t0 + tx;
-            rowTimesAt(dm, t, s, y00, y01);
-            rowTimesAt(dm, t + 4 * s, s, y00 + y10, y01 + y11);
-            rowTimesAt(dm, t + 8 * s, s, y00 - y10, y01 - y11);
-            rowTimesAt(dm, t + 12 * s, s, -y10, -y11);
-          }
-        }
+    int s = tiles * out;
+    int planeSize = oh * ow;
+    for (int t = 0; t < tiles; t++) {
+      int n = t / (th * tw);
+      int ty = t / tw % th;
+      int ox = 2 * (t % tw);
+      boolean bottom = 2 * ty + 1 < oh;
+      boolean right = ox + 1 < ow;
+      int top = (n0 + n) * out * planeSize + 2 * ty * ow + ox;
+      // channels innermost: the writes of each xi are contiguous
+      for (int co = 0, o = t * out; co < out; co++, o++, top += planeSize) {
+        float y00 = dy[top];
+        float y01 = right ? dy[top + 1] : 0f;
+        float y10 = bottom ? dy[top + ow] : 0f;
+        float y11 = bottom && right ? dy[top + ow + 1] : 0f;
+        // A dY (rows y0, y0 + y1, y0 - y1, -y1), then times A^T (the same on each row)
+        rowTimesAt(dm, o, s, y00, y01);
+        rowTimesAt(dm, o + 4 * s, s, y00 + y10, y01 + y11);
+        rowTimesAt(dm, o + 8 * s, s, y00 - y10, y01 - y11);
+        rowTimesAt(dm, o + 12 * s, s, -y10, -y11);
       }
     }
   }

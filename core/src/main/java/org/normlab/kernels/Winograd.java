@@ -75,8 +75,8 @@ public final class Winograd {
     kernels.winogradInput(v, x, n0, count, g);
     kernels.winogradOutputGradient(dm, dy, n0, count, out, g);
     for (int xi = 0; xi < 16; xi++) {
-      // dU[xi]^T (in, out) = V[xi] (in, T) * dM[xi]^T (T, out)
-      Gemm.sgemm(false, true, in, out, tiles, 1f, v, xi * in * tiles, tiles, dm, xi * out * tiles, tiles,
+      // dU[xi]^T (in, out) = V[xi] (in, T) * dM[xi]^T (T, out), dM^T stored as it is used
+      Gemm.sgemm(false, false, in, out, tiles, 1f, v, xi * in * tiles, tiles, dm, xi * tiles * out, out,
           0f, dut, xi * in * out, out);
     }
     kernels.winogradFilterGradient(dw, dut, out, in);
