@@ -29,6 +29,8 @@ public final class Linear implements Layer {
   private final Parameter bias;
   private Tensor input;
   private boolean inputGradientNeeded = true;
+  /** Scratch for y^T, reused across forwards. */
+  private float[] yT;
 
   private Linear(Builder b) {
     this.in = b.in;
@@ -68,8 +70,13 @@ public final class Linear implements Layer {
     input = x;
     int n = x.dim(0);
     Tensor y = Tensor.zeros(Layout.NC, n, out);
-    Gemm.sgemm(false, true, n, out, in, 1f, x.data(), 0, in, weight.value().data(), 0, in, 0f,
-        y.data(), 0, out);
+    // y^T (out, n) = W (out, in) * x^T, then transposed: the product packs the batch x, not the
+    // larger W, as its transposed operand (same products in the same order: same bits as x W^T)
+    if (yT == null || yT.length < n * out) {
+      yT = new float[n * out];
+    }
+    Gemm.sgemm(false, true, out, n, in, 1f, weight.value().data(), 0, in, x.data(), 0, in, 0f, yT, 0, n);
+    Kernels.get().engine().transpose(y.data(), yT, out, n);
     if (bias != null) {
       Kernels.get().engine().addRowBias(y.data(), 0, bias.value().data(), n, out);
     }
