@@ -8,7 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link EngineKernels} on the Vector API: the elementwise activation loops and bias adds; the
- * gather-shaped loops (im2col, pooling) are inherited from {@link ScalarEngineKernels}. Loaded
+ * gather-shaped loops (im2col, pooling) are inherited from {@link ScalarEngineKernels}, and so
+ * are the Winograd transforms: a Vector API input transform measured 30% faster when C2 compiled
+ * it, but in about one JVM run in three it stayed in unintrinsified code (C1 gave up on the large
+ * method, or the small helpers were not inlined) and made the convolutions 2.5x slower. Loaded
  * only through {@link VectorKernels}. Tails run the scalar code.
  */
 final class VectorEngineKernels extends ScalarEngineKernels {
@@ -137,81 +140,6 @@ final class VectorEngineKernels extends ScalarEngineKernels {
           y[base + p] += b;
         }
       }
-    }
-  }
-
-  @Override
-  void transformTileRow(float[] v, int off, int stride, float[] quarters, int base, int quarter,
-      int rowLen, int tw) {
-    // as ScalarEngineKernels.transformTileRow, F.length() tiles at a time (masked at the end):
-    // d_rs = quarters[(2*(r%2) + s%2)*quarter + base + (r/2)*rowLen + s/2 + tx];
-    // q_as: q0 = d0 - d2, q1 = d1 + d2, q2 = d2 - d1, q3 = d1 - d3 (per column s);
-    // v[off + (4a + b)*stride + tx]: q_a0 - q_a2, q_a1 + q_a2, q_a2 - q_a1, q_a1 - q_a3
-    // The four blocks below repeat on purpose: a helper taking vectors might not be inlined, and
-    // a vector that escapes is boxed on every call (see VectorGemmKernels).
-    int r1 = 2 * quarter;
-    for (int tx = 0; tx < tw; tx += F.length()) {
-      VectorMask<Float> m = F.indexInRange(tx, tw);
-      int c0 = base + tx;
-      int c1 = c0 + quarter;
-      int c2 = c0 + 1;
-      int c3 = c1 + 1;
-      FloatVector d00 = FloatVector.fromArray(F, quarters, c0, m);
-      FloatVector d10 = FloatVector.fromArray(F, quarters, c0 + r1, m);
-      FloatVector d20 = FloatVector.fromArray(F, quarters, c0 + rowLen, m);
-      FloatVector d30 = FloatVector.fromArray(F, quarters, c0 + r1 + rowLen, m);
-      FloatVector d01 = FloatVector.fromArray(F, quarters, c1, m);
-      FloatVector d11 = FloatVector.fromArray(F, quarters, c1 + r1, m);
-      FloatVector d21 = FloatVector.fromArray(F, quarters, c1 + rowLen, m);
-      FloatVector d31 = FloatVector.fromArray(F, quarters, c1 + r1 + rowLen, m);
-      FloatVector d02 = FloatVector.fromArray(F, quarters, c2, m);
-      FloatVector d12 = FloatVector.fromArray(F, quarters, c2 + r1, m);
-      FloatVector d22 = FloatVector.fromArray(F, quarters, c2 + rowLen, m);
-      FloatVector d32 = FloatVector.fromArray(F, quarters, c2 + r1 + rowLen, m);
-      FloatVector d03 = FloatVector.fromArray(F, quarters, c3, m);
-      FloatVector d13 = FloatVector.fromArray(F, quarters, c3 + r1, m);
-      FloatVector d23 = FloatVector.fromArray(F, quarters, c3 + rowLen, m);
-      FloatVector d33 = FloatVector.fromArray(F, quarters, c3 + r1 + rowLen, m);
-      int o = off + tx;
-      // a = 0: q_0s = d0s - d2s
-      FloatVector q0 = d00.sub(d20);
-      FloatVector q1 = d01.sub(d21);
-      FloatVector q2 = d02.sub(d22);
-      FloatVector q3 = d03.sub(d23);
-      q0.sub(q2).intoArray(v, o, m);
-      q1.add(q2).intoArray(v, o + stride, m);
-      q2.sub(q1).intoArray(v, o + 2 * stride, m);
-      q1.sub(q3).intoArray(v, o + 3 * stride, m);
-      // a = 1: q_1s = d1s + d2s
-      o += 4 * stride;
-      q0 = d10.add(d20);
-      q1 = d11.add(d21);
-      q2 = d12.add(d22);
-      q3 = d13.add(d23);
-      q0.sub(q2).intoArray(v, o, m);
-      q1.add(q2).intoArray(v, o + stride, m);
-      q2.sub(q1).intoArray(v, o + 2 * stride, m);
-      q1.sub(q3).intoArray(v, o + 3 * stride, m);
-      // a = 2: q_2s = d2s - d1s
-      o += 4 * stride;
-      q0 = d20.sub(d10);
-      q1 = d21.sub(d11);
-      q2 = d22.sub(d12);
-      q3 = d23.sub(d13);
-      q0.sub(q2).intoArray(v, o, m);
-      q1.add(q2).intoArray(v, o + stride, m);
-      q2.sub(q1).intoArray(v, o + 2 * stride, m);
-      q1.sub(q3).intoArray(v, o + 3 * stride, m);
-      // a = 3: q_3s = d1s - d3s
-      o += 4 * stride;
-      q0 = d10.sub(d30);
-      q1 = d11.sub(d31);
-      q2 = d12.sub(d32);
-      q3 = d13.sub(d33);
-      q0.sub(q2).intoArray(v, o, m);
-      q1.add(q2).intoArray(v, o + stride, m);
-      q2.sub(q1).intoArray(v, o + 2 * stride, m);
-      q1.sub(q3).intoArray(v, o + 3 * stride, m);
     }
   }
 }

@@ -19,6 +19,8 @@ package org.normlab.kernels;
 public final class Winograd {
   /** Below this many input or output channels the 16 products are too small to pay off. */
   static final int MIN_CHANNELS = 8;
+  /** Scratch budget per chunk of images (floats): 1 MiB, this machine's L2. */
+  static final int CHUNK_FLOATS = 1 << 18;
 
   private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][]);
 
@@ -45,16 +47,33 @@ public final class Winograd {
   public static void convolve(float[] y, float[] x, int n0, int count, float[] u, int out, ConvGeometry g) {
     EngineKernels kernels = Kernels.get().engine();
     int in = g.c();
-    int tiles = count * ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2);
-    float[] v = scratch(0, 16 * in * tiles);
-    float[] m = scratch(1, 16 * out * tiles);
-    kernels.winogradInput(v, x, n0, count, g);
-    for (int xi = 0; xi < 16; xi++) {
-      // M[xi] (out, T) = U[xi] (out, in) * V[xi] (in, T)
-      Gemm.sgemm(false, false, out, tiles, in, 1f, u, xi * out * in, in, v, xi * in * tiles, tiles,
-          0f, m, xi * out * tiles, tiles);
+    int chunk = imagesPerChunk(in, out, g);
+    for (int c0 = n0; c0 < n0 + count; c0 += chunk) {
+      int images = Math.min(chunk, n0 + count - c0);
+      int tiles = images * tilesPerImage(g);
+      float[] v = scratch(0, 16 * in * tiles);
+      float[] m = scratch(1, 16 * out * tiles);
+      kernels.winogradInput(v, x, c0, images, g);
+      for (int xi = 0; xi < 16; xi++) {
+        // M[xi] (out, T) = U[xi] (out, in) * V[xi] (in, T)
+        Gemm.sgemm(false, false, out, tiles, in, 1f, u, xi * out * in, in, v, xi * in * tiles, tiles,
+            0f, m, xi * out * tiles, tiles);
+      }
+      kernels.winogradOutput(y, m, c0, images, out, g);
     }
-    kernels.winogradOutput(y, m, n0, count, out, g);
+  }
+
+  private static int tilesPerImage(ConvGeometry g) {
+    return ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2);
+  }
+
+  /**
+   * Images transformed together: as many as keep the transformed inputs and products
+   * (16 * (in + out) floats per tile) within {@link #CHUNK_FLOATS}, at least one. Larger chunks
+   * spill from L2 and make the transforms wait on memory.
+   */
+  static int imagesPerChunk(int in, int out, ConvGeometry g) {
+    return Math.max(1, CHUNK_FLOATS / (16 * (in + out) * tilesPerImage(g)));
   }
 
   /**
@@ -68,16 +87,22 @@ public final class Winograd {
       ConvGeometry g) {
     EngineKernels kernels = Kernels.get().engine();
     int in = g.c();
-    int tiles = count * ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2);
-    float[] v = scratch(0, 16 * in * tiles);
-    float[] dm = scratch(1, 16 * out * tiles);
+    int chunk = imagesPerChunk(in, out, g);
     float[] dut = scratch(2, 16 * in * out);
-    kernels.winogradInput(v, x, n0, count, g);
-    kernels.winogradOutputGradient(dm, dy, n0, count, out, g);
-    for (int xi = 0; xi < 16; xi++) {
-      // dU[xi]^T (in, out) = V[xi] (in, T) * dM[xi]^T (T, out), dM^T stored as it is used
-      Gemm.sgemm(false, false, in, out, tiles, 1f, v, xi * in * tiles, tiles, dm, xi * tiles * out, out,
-          0f, dut, xi * in * out, out);
+    for (int c0 = n0; c0 < n0 + count; c0 += chunk) {
+      int images = Math.min(chunk, n0 + count - c0);
+      int tiles = images * tilesPerImage(g);
+      float[] v = scratch(0, 16 * in * tiles);
+      float[] dm = scratch(1, 16 * out * tiles);
+      kernels.winogradInput(v, x, c0, images, g);
+      kernels.winogradOutputGradient(dm, dy, c0, images, out, g);
+      // the first chunk overwrites dU, the others add to it
+      float beta = c0 == n0 ? 0f : 1f;
+      for (int xi = 0; xi < 16; xi++) {
+        // dU[xi]^T (in, out) += V[xi] (in, T) * dM[xi]^T (T, out), dM^T stored as it is used
+        Gemm.sgemm(false, false, in, out, tiles, 1f, v, xi * in * tiles, tiles, dm, xi * tiles * out, out,
+            beta, dut, xi * in * out, out);
+      }
     }
     kernels.winogradFilterGradient(dw, dut, out, in);
   }
