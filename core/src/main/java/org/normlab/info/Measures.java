@@ -1,5 +1,6 @@
 package org.normlab.info;
 
+import org.normlab.kernels.Parallel;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -87,9 +88,13 @@ public final class Measures {
   public static double[] entropyRows(Tensor p, Unit unit) {
     int c = p.dim(p.rank() - 1);
     double[] out = new double[p.size() / Math.max(1, c)];
-    for (int r = 0; r < out.length; r++) {
-      out[r] = entropy(Distribution.require(rowName("p", r), toDouble(p.data(), r * c, c)), unit);
-    }
+    requireRows("p", p, c, out.length);
+    float[] data = p.data();
+    Parallel.forRange(0, out.length, rowGrain(c), (from, to) -> {
+      for (int r = from; r < to; r++) {
+        out[r] = unit.fromNats(entropyNats(toDouble(data, r * c, c), 0, c));
+      }
+    });
     return out;
   }
 
@@ -122,12 +127,31 @@ public final class Measures {
     }
     int c = p.dim(p.rank() - 1);
     double[] out = new double[p.size() / Math.max(1, c)];
-    for (int r = 0; r < out.length; r++) {
-      double[] pr = Distribution.require(rowName("p", r), toDouble(p.data(), r * c, c));
-      double[] qr = Distribution.require(rowName("q", r), toDouble(q.data(), r * c, c));
-      out[r] = unit.fromNats(measure.apply(pr, qr));
+    for (int r = 0; r < out.length; r++) { // every row checked first, in order (see requireRows)
+      Distribution.require(rowName("p", r), toDouble(p.data(), r * c, c));
+      Distribution.require(rowName("q", r), toDouble(q.data(), r * c, c));
     }
+    Parallel.forRange(0, out.length, rowGrain(c), (from, to) -> {
+      for (int r = from; r < to; r++) {
+        out[r] = unit.fromNats(measure.apply(toDouble(p.data(), r * c, c), toDouble(q.data(), r * c, c)));
+      }
+    });
     return out;
+  }
+
+  /**
+   * Checks every row of a tensor of rows, in row order and before any measure runs, so that the
+   * first bad row is the one reported whatever the thread count.
+   */
+  private static void requireRows(String name, Tensor t, int c, int rows) {
+    for (int r = 0; r < rows; r++) {
+      Distribution.require(rowName(name, r), toDouble(t.data(), r * c, c));
+    }
+  }
+
+  /** Rows per parallel piece: about 16K values, whatever the thread count (each row's result is its own). */
+  private static int rowGrain(int c) {
+    return Math.max(1, 16384 / Math.max(1, c));
   }
 
   // ---- the sums, in nats, on checked inputs ------------------------------------------------

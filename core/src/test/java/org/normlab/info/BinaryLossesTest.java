@@ -109,4 +109,30 @@ class BinaryLossesTest {
     assertTrue(Double.isNaN(loss.loss(logP, new int[] {-100, -100, -100, -100}, null)),
         "all targets ignored: 0/0 = NaN, as in PyTorch");
   }
+
+  /** Blocks of fixed size, summed in block order: the same loss and gradient bits for 1 and 2 threads. */
+  @Test
+  void bceWithLogitsAndKlDivDoNotDependOnThreads() {
+    Tensor x = Tensor.randn(7, 3f, 0f, Layout.ROW_MAJOR, 70_001);
+    Tensor y = probabilities(8, 70_001);
+    Tensor logQ = Tensor.uniform(9, -12f, 0f, Layout.ROW_MAJOR, 70_001);
+    BinaryCrossEntropyWithLogits bce = BinaryCrossEntropyWithLogits.builder().build();
+    KlDiv kl = KlDiv.builder().build();
+    int before = org.normlab.kernels.Parallel.threads();
+    double[] loss = new double[4];
+    float[][] grad = new float[4][x.size()];
+    try {
+      for (int threads = 1; threads <= 2; threads++) {
+        org.normlab.kernels.Parallel.setThreads(threads);
+        loss[2 * threads - 2] = bce.loss(x, y, grad[2 * threads - 2]);
+        loss[2 * threads - 1] = kl.loss(logQ, y, grad[2 * threads - 1]);
+      }
+    } finally {
+      org.normlab.kernels.Parallel.setThreads(before);
+    }
+    assertEquals(loss[0], loss[2], 0.0, "bce with logits");
+    assertEquals(loss[1], loss[3], 0.0, "kl_div");
+    org.normlab.tensor.AllClose.assertAllClose(grad[2], grad[0], 0, 0, "bce with logits gradient");
+    org.normlab.tensor.AllClose.assertAllClose(grad[3], grad[1], 0, 0, "kl_div gradient");
+  }
 }

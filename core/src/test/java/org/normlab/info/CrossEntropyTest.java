@@ -138,9 +138,12 @@ class CrossEntropyTest {
     int before = Parallel.threads();
     try {
       Parallel.setThreads(1);
-      double one = CrossEntropy.lossAndGrad(logits, targets, null);
+      float[] gradOne = new float[logits.size()];
+      double one = CrossEntropy.lossAndGrad(logits, targets, gradOne);
       Parallel.setThreads(2);
-      assertEquals(one, CrossEntropy.lossAndGrad(logits, targets, null), 0.0);
+      float[] gradTwo = new float[logits.size()];
+      assertEquals(one, CrossEntropy.lossAndGrad(logits, targets, gradTwo), 0.0);
+      AllClose.assertAllClose(gradTwo, gradOne, 0, 0, "gradient with 2 threads");
     } finally {
       Parallel.setThreads(before);
     }

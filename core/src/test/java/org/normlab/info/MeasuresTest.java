@@ -114,6 +114,47 @@ class MeasuresTest {
     assertEquals("0.9", Distribution.format(0.4 + 0.3 + 0.2));
   }
 
+  /** 300 rows of 100: several parallel pieces of rows, each row's result its own. */
+  @Test
+  void rowsInParallelEqualEachRowAndReportTheFirstBadRow() {
+    int rows = 300;
+    int c = 100;
+    Tensor p = Tensor.uniform(11, 0.01f, 1f, Layout.ROW_MAJOR, rows, c);
+    Tensor q = Tensor.uniform(12, 0.01f, 1f, Layout.ROW_MAJOR, rows, c);
+    for (Tensor t : new Tensor[] {p, q}) {
+      for (int r = 0; r < rows; r++) {
+        float[] row = java.util.Arrays.copyOfRange(t.data(), r * c, (r + 1) * c);
+        double sum = 0;
+        for (float v : row) {
+          sum += v;
+        }
+        for (int j = 0; j < c; j++) {
+          t.data()[r * c + j] = (float) (row[j] / sum);
+        }
+      }
+    }
+    int before = org.normlab.kernels.Parallel.threads();
+    try {
+      org.normlab.kernels.Parallel.setThreads(2);
+      double[] h = Measures.entropyRows(p, Unit.BITS);
+      double[] kl = Measures.klRows(p, q, Unit.NATS);
+      double[] js = Measures.jsRows(p, q, Unit.NATS);
+      for (int r = 0; r < rows; r++) {
+        float[] pr = java.util.Arrays.copyOfRange(p.data(), r * c, (r + 1) * c);
+        float[] qr = java.util.Arrays.copyOfRange(q.data(), r * c, (r + 1) * c);
+        assertEquals(Measures.entropy(pr, Unit.BITS), h[r], 0.0, "entropy row " + r);
+        assertEquals(Measures.kl(pr, qr, Unit.NATS), kl[r], 0.0, "kl row " + r);
+        assertEquals(Measures.js(pr, qr, Unit.NATS), js[r], 0.0, "js row " + r);
+      }
+      p.data()[290 * c] += 0.5f;
+      q.data()[250 * c] += 0.5f;
+      assertMessage("p row 290 sums to 1.5, not 1", () -> Measures.entropyRows(p, Unit.NATS));
+      assertMessage("q row 250 sums to 1.5, not 1", () -> Measures.klRows(p, q, Unit.NATS));
+    } finally {
+      org.normlab.kernels.Parallel.setThreads(before);
+    }
+  }
+
   static void assertMessage(String expectedReason, Runnable r) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
     String reason = e instanceof NotADistributionException d ? d.reason() : e.getMessage();

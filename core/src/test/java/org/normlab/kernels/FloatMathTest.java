@@ -89,7 +89,7 @@ class FloatMathTest {
   }
 
   /** Runs the vector function over x (padded to whole vectors) and returns one result per x. */
-  private static float[] lanes(UnaryOperator<FloatVector> f, float[] x) {
+  static float[] lanes(UnaryOperator<FloatVector> f, float[] x) {
     int n = VectorKernels.F.length();
     float[] padded = new float[(x.length + n - 1) / n * n];
     System.arraycopy(x, 0, padded, 0, x.length);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,14 +15,7 @@ class VectorMathTest {
   }
 
   private static float[] exp(float[] x) {
-    int lanes = VectorKernels.F.length();
-    float[] padded = new float[(x.length + lanes - 1) / lanes * lanes];
-    System.arraycopy(x, 0, padded, 0, x.length);
-    float[] out = new float[padded.length];
-    for (int i = 0; i < padded.length; i += lanes) {
-      VectorMath.expNonPositive(FloatVector.fromArray(VectorKernels.F, padded, i)).intoArray(out, i);
-    }
-    return out;
+    return FloatMathTest.lanes(VectorMath::expNonPositive, x);
   }
 
   @Test
