@@ -78,6 +78,20 @@ public interface EngineKernels {
   void winogradOutput(float[] y, float[] m, int n0, int count, int out, ConvGeometry g);
 
   /**
+   * The gradient of {@link #winogradOutput} with respect to its products: for each 2x2 block dY
+   * of output tile t (zero past the edges) of images [n0, n0+count) of dy (N, out, OH, OW),
+   * dm[(xi*out + co)*T + t] = (A dY A^T)[xi], A = [[1, 0], [1, 1], [1, -1], [0, -1]].
+   */
+  void winogradOutputGradient(float[] dm, float[] dy, int n0, int count, int out, ConvGeometry g);
+
+  /**
+   * The gradient of {@link #winogradFilters} for transposed products: with
+   * dU[co, ci] the 4x4 matrix dut[(xi*in + ci)*out + co] over xi = 4a + b,
+   * dw[((co*in + ci)*3 + i)*3 + j] = (G^T dU G)[i][j] (overwrites dw).
+   */
+  void winogradFilterGradient(float[] dw, float[] dut, int out, int in);
+
+  /**
    * Unfolds output rows [oy0, oy1) of channels-first image {@code image} of x (N, C, H, W) into
    * columns for a convolution as a matrix product: col[k][j] with k = (c*kh + i)*kw + j' over
    * the kernel window and j = (oy-oy0)*OW + ox over those output positions; positions that fall

@@ -13,6 +13,13 @@ package org.normlab.kernels;
  *       vectors are indexed from 0.
  * </ul>
  *
+ * <p>Pipelining: a row (or group) is read from memory once, and its second and third passes run
+ * on cached data; the kernels named {@code ...AndSum} and {@link #layerNormBackwardRow} with a
+ * {@code next} row fold the next row's first pass into this row's last one, so memory reads go on
+ * while the cached passes compute. Their sums are bitwise those of the standalone first passes
+ * ({@link #rowSum}, {@link #layerNormBackwardSums}), so results do not depend on where a parallel
+ * piece (and its pipeline) starts.
+ *
  * <p>Arrays named alike ({@code dx}, {@code dy}, {@code x}, {@code y}) share the offset. Sums
  * accumulate in double. Gradients of weights ({@code dw}, {@code db}, {@code dg}) accumulate
  * ({@code +=}); the caller zeroes them. Implementations: {@link ScalarNormFamilyKernels} (the

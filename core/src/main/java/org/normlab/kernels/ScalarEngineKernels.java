@@ -276,6 +276,80 @@ public class ScalarEngineKernels implements EngineKernels {
     }
   }
 
+  @Override
+  public void winogradOutputGradient(float[] dm, float[] dy, int n0, int count, int out, ConvGeometry g) {
+    int oh = g.outH();
+    int ow = g.outW();
+    int th = (oh + 1) / 2;
+    int tw = (ow + 1) / 2;
+    int tiles = count * th * tw;
+    int s = out * tiles;
+    for (int n = 0; n < count; n++) {
+      for (int co = 0; co < out; co++) {
+        int plane = ((n0 + n) * out + co) * oh * ow;
+        for (int ty = 0; ty < th; ty++) {
+          int t0 = co * tiles + (n * th + ty) * tw;
+          int top = plane + 2 * ty * ow;
+          boolean bottom = 2 * ty + 1 < oh;
+          for (int tx = 0; tx < tw; tx++) {
+            int ox = 2 * tx;
+            boolean right = ox + 1 < ow;
+            float y00 = dy[top + ox];
+            float y01 = right ? dy[top + ox + 1] : 0f;
+            float y10 = bottom ? dy[top + ow + ox] : 0f;
+            float y11 = bottom && right ? dy[top + ow + ox + 1] : 0f;
+            // A dY (rows y0, y0 + y1, y0 - y1, -y1), then times A^T (the same on each row)
+            int t = t0 + tx;
+            rowTimesAt(dm, t, s, y00, y01);
+            rowTimesAt(dm, t + 4 * s, s, y00 + y10, y01 + y11);
+            rowTimesAt(dm, t + 8 * s, s, y00 - y10, y01 - y11);
+            rowTimesAt(dm, t + 12 * s, s, -y10, -y11);
+          }
+        }
+      }
+    }
+  }
+
+  /** One row (p0, p1) of A dY times A^T: dm[o + b*s] = p0, p0 + p1, p0 - p1, -p1. */
+  private static void rowTimesAt(float[] dm, int o, int s, float p0, float p1) {
+    dm[o] = p0;
+    dm[o + s] = p0 + p1;
+    dm[o + 2 * s] = p0 - p1;
+    dm[o + 3 * s] = -p1;
+  }
+
+  @Override
+  public void winogradFilterGradient(float[] dw, float[] dut, int out, int in) {
+    int stride = in * out;
+    float[] r = new float[12];
+    for (int co = 0; co < out; co++) {
+      for (int ci = 0; ci < in; ci++) {
+        int src = ci * out + co;
+        // G^T dU (3 x 4): rows u0 + (u1 + u2)/2, (u1 - u2)/2, (u1 + u2)/2 + u3
+        for (int b = 0; b < 4; b++) {
+          float u0 = dut[(b) * stride + src];
+          float u1 = dut[(4 + b) * stride + src];
+          float u2 = dut[(8 + b) * stride + src];
+          float u3 = dut[(12 + b) * stride + src];
+          r[b] = u0 + 0.5f * (u1 + u2);
+          r[4 + b] = 0.5f * (u1 - u2);
+          r[8 + b] = 0.5f * (u1 + u2) + u3;
+        }
+        // then times G: the same combination of the columns
+        int dst = (co * in + ci) * 9;
+        for (int i = 0; i < 3; i++) {
+          float c0 = r[4 * i];
+          float c1 = r[4 * i + 1];
+          float c2 = r[4 * i + 2];
+          float c3 = r[4 * i + 3];
+          dw[dst + 3 * i] = c0 + 0.5f * (c1 + c2);
+          dw[dst + 3 * i + 1] = 0.5f * (c1 - c2);
+          dw[dst + 3 * i + 2] = 0.5f * (c1 + c2) + c3;
+        }
+      }
+    }
+  }
+
   /**
    * The output columns [lo, hi) whose input column ox*stride - pad + kj lies inside [0, w): the
    * interior of a kernel row, where no bounds check is needed.

@@ -61,15 +61,22 @@ public final class ScalarNormFamilyKernels implements NormFamilyKernels {
   @Override
   public void layerNormBackwardSums(double[] sums, float[] dy, float[] x, int off, int len,
       float[] w, float mean) {
-    double sumDxhat = 0;
-    double sumDxhatXc = 0;
-    for (int i = 0; i < len; i++) {
+    sums[0] = 0;
+    sums[1] = 0;
+    addBackwardSums(sums, dy, x, off, 0, len, w, mean);
+  }
+
+  /**
+   * Adds the layerNormBackwardSums terms of elements [from, len) of the row at {@code off} into
+   * sums[0] and sums[1], in order (also the vector kernel's tail).
+   */
+  static void addBackwardSums(double[] sums, float[] dy, float[] x, int off, int from, int len,
+      float[] w, float mean) {
+    for (int i = from; i < len; i++) {
       float dxhat = dy[off + i] * w[i];
-      sumDxhat += dxhat;
-      sumDxhatXc += (double) dxhat * (x[off + i] - mean);
+      sums[0] += dxhat;
+      sums[1] += (double) dxhat * (x[off + i] - mean);
     }
-    sums[0] = sumDxhat;
-    sums[1] = sumDxhatXc;
   }
 
   @Override
@@ -78,16 +85,25 @@ public final class ScalarNormFamilyKernels implements NormFamilyKernels {
       float nextMean) {
     float m1 = (float) (sums[0] / len);
     float m2 = (float) (sums[1] * rstd / len);
-    for (int i = 0; i < len; i++) {
+    backwardRow(dx, dw, db, dy, x, off, 0, len, w, mean, rstd, m1, m2);
+    if (next >= 0) {
+      layerNormBackwardSums(sums, dy, x, next, len, w, nextMean);
+    }
+  }
+
+  /**
+   * The second pass of LayerNorm backward over elements [from, len) of the row at {@code off},
+   * with m1 = mean(dxhat) and m2 = mean(dxhat * xhat) over the row (also the vector kernel's tail).
+   */
+  static void backwardRow(float[] dx, float[] dw, float[] db, float[] dy, float[] x, int off,
+      int from, int len, float[] w, float mean, float rstd, float m1, float m2) {
+    for (int i = from; i < len; i++) {
       float g = dy[off + i];
       float xhat = (x[off + i] - mean) * rstd;
       dw[i] = Math.fma(g, xhat, dw[i]);
       db[i] += g;
       // term 1: dxhat; term 2: - mean(dxhat); term 3: - xhat * mean(dxhat * xhat)
       dx[off + i] = rstd * (g * w[i] - m1 - xhat * m2);
-    }
-    if (next >= 0) {
-      layerNormBackwardSums(sums, dy, x, next, len, w, nextMean);
     }
   }
 

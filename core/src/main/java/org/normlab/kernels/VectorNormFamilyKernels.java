@@ -31,21 +31,16 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
    * scalar tails, and unroll only by two: C2 stops inlining Vector API calls into a method once it
    * holds too many nodes (NodeCountInliningCutoff), and a call it did not inline boxes its vectors,
    * which made these kernels 3-5x slower. Keep the number of vector calls per kernel small.
+   *
+   * <p>The blocked loop is written out in each kernel that sums (alone, or fused with another
+   * row's pass): one shared loop with mode flags ran 1.3-1.8x slower (rowSum, normalize+sum) and a
+   * shared helper would have to take or return vectors, which is what boxes them.
    */
   private static final int BLOCK = 16;
 
   /** len rounded down to whole pairs of vectors: the extent of the two-accumulator loops. */
   private static int pairBound(int len) {
     return len - len % (2 * FL);
-  }
-
-  /** The lanes of a double vector written out by intoArray, added in lane order (as Lanes.sum). */
-  private static double inLaneOrder(double[] lanes) {
-    double s = 0;
-    for (double lane : lanes) {
-      s += lane;
-    }
-    return s;
   }
 
   /** sum of x[off + i] over i in [0, bound), bound a multiple of 2 FL, blocked as at BLOCK. */
@@ -63,9 +58,11 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       FloatVector block = p0.add(p1);
       acc = acc.add(block.convertShape(F2D, D, 0)).add(block.convertShape(F2D, D, 1));
     }
-    double[] lanes = new double[DL];
-    acc.intoArray(lanes, 0);
-    return inLaneOrder(lanes);
+    double sum = 0;
+    for (int l = 0; l < DL; l++) {
+      sum += acc.lane(l);
+    }
+    return sum;
   }
 
   /** sum of (x[off + i] - m)^2 over i in [0, bound), as {@link #blockedSum}. */
@@ -86,9 +83,11 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       FloatVector block = p0.add(p1);
       acc = acc.add(block.convertShape(F2D, D, 0)).add(block.convertShape(F2D, D, 1));
     }
-    double[] lanes = new double[DL];
-    acc.intoArray(lanes, 0);
-    return inLaneOrder(lanes);
+    double sum = 0;
+    for (int l = 0; l < DL; l++) {
+      sum += acc.lane(l);
+    }
+    return sum;
   }
 
   @Override
@@ -185,13 +184,12 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       FloatVector block = p0.add(p1);
       acc = acc.add(block.convertShape(F2D, D, 0)).add(block.convertShape(F2D, D, 1));
     }
-    double[] lanes = new double[DL];
-    acc.intoArray(lanes, 0);
-    double sum = inLaneOrder(lanes);
-    for (int t = pairs; t < len; t++) {
-      sum += x[next + t];
+    double sum = 0;
+    for (int l = 0; l < DL; l++) {
+      sum += acc.lane(l);
     }
     for (int t = pairs; t < len; t++) {
+      sum += x[next + t];
       y[off + t] = Math.fma((x[off + t] - mean) * rstd, w[t], b[t]);
     }
     return sum;
@@ -219,9 +217,10 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       FloatVector block = p0.add(p1);
       acc = acc.add(block.convertShape(F2D, D, 0)).add(block.convertShape(F2D, D, 1));
     }
-    double[] lanes = new double[DL];
-    acc.intoArray(lanes, 0);
-    double sum = inLaneOrder(lanes);
+    double sum = 0;
+    for (int l = 0; l < DL; l++) {
+      sum += acc.lane(l);
+    }
     for (int t = pairs; t < len; t++) {
       sum += x[next + t];
       y[off + t] = Math.fma(x[off + t], scale, shift);
@@ -260,31 +259,13 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       FloatVector block2 = p2a.add(p2b);
       s2 = s2.add(block2.convertShape(F2D, D, 0)).add(block2.convertShape(F2D, D, 1));
     }
-    double[] lanes = new double[2 * DL];
-    s1.intoArray(lanes, 0);
-    s2.intoArray(lanes, DL);
-    backwardSumTails(sums, lanes, dy, x, off, pairs, len, w, mean);
-  }
-
-  /**
-   * Finishes layerNormBackwardSums from the two accumulators' lanes (lanes[0, DL) and
-   * lanes[DL, 2 DL)), each added in lane order, then the scalar tail [pairs, len).
-   */
-  private static void backwardSumTails(double[] sums, double[] lanes, float[] dy, float[] x,
-      int off, int pairs, int len, float[] w, float mean) {
-    double sumDxhat = 0;
-    double sumDxhatXc = 0;
+    sums[0] = 0;
+    sums[1] = 0;
     for (int l = 0; l < DL; l++) {
-      sumDxhat += lanes[l];
-      sumDxhatXc += lanes[DL + l];
+      sums[0] += s1.lane(l);
+      sums[1] += s2.lane(l);
     }
-    for (int t = pairs; t < len; t++) {
-      float dxhat = dy[off + t] * w[t];
-      sumDxhat += dxhat;
-      sumDxhatXc += (double) dxhat * (x[off + t] - mean);
-    }
-    sums[0] = sumDxhat;
-    sums[1] = sumDxhatXc;
+    ScalarNormFamilyKernels.addBackwardSums(sums, dy, x, off, pairs, len, w, mean);
   }
 
   @Override
@@ -336,10 +317,13 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
         FloatVector block2 = p2a.add(p2b);
         s2 = s2.add(block2.convertShape(F2D, D, 0)).add(block2.convertShape(F2D, D, 1));
       }
-      double[] lanes = new double[2 * DL];
-      s1.intoArray(lanes, 0);
-      s2.intoArray(lanes, DL);
-      backwardSumTails(sums, lanes, dy, x, next, pairs, len, w, nextMean);
+      sums[0] = 0;
+      sums[1] = 0;
+      for (int l = 0; l < DL; l++) {
+        sums[0] += s1.lane(l);
+        sums[1] += s2.lane(l);
+      }
+      ScalarNormFamilyKernels.addBackwardSums(sums, dy, x, next, pairs, len, w, nextMean);
     }
     int bound = F.loopBound(len);
     for (; i < bound; i += FL) {
@@ -350,13 +334,7 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       g.add(FloatVector.fromArray(F, db, i)).intoArray(db, i);
       gr.fma(FloatVector.fromArray(F, w, i), d.fma(vc2, vc1)).intoArray(dx, off + i);
     }
-    for (; i < len; i++) {
-      float g = dy[off + i];
-      float xhat = (x[off + i] - mean) * rstd;
-      dw[i] = Math.fma(g, xhat, dw[i]);
-      db[i] += g;
-      dx[off + i] = rstd * (g * w[i] - m1 - xhat * m2);
-    }
+    ScalarNormFamilyKernels.backwardRow(dx, dw, db, dy, x, off, i, len, w, mean, rstd, m1, m2);
   }
 
   @Override
@@ -383,9 +361,10 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       FloatVector block = pa.add(pb);
       acc = acc.add(block.convertShape(F2D, D, 0)).add(block.convertShape(F2D, D, 1));
     }
-    double[] lanes = new double[DL];
-    acc.intoArray(lanes, 0);
-    double dot = inLaneOrder(lanes);
+    double dot = 0;
+    for (int l = 0; l < DL; l++) {
+      dot += acc.lane(l);
+    }
     for (int t = pairs; t < len; t++) {
       dot += (double) dy[off + t] * g[t] * x[off + t];
     }

@@ -20,7 +20,7 @@ public final class Winograd {
   /** Below this many input or output channels the 16 products are too small to pay off. */
   static final int MIN_CHANNELS = 8;
 
-  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][]);
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][]);
 
   private Winograd() {}
 
@@ -55,6 +55,31 @@ public final class Winograd {
           0f, m, xi * out * tiles, tiles);
     }
     kernels.winogradOutput(y, m, n0, count, out, g);
+  }
+
+  /**
+   * The weight gradient of images [n0, n0+count): dw (out, in, 3, 3) = the sum over those images
+   * of dL/dw for output gradient dy (N, out, OH, OW) and input x (N, C, H, W) (overwrites dw).
+   * With V the input transform and dM = A dY A^T ({@link EngineKernels#winogradOutputGradient}),
+   * the product M[xi] = U[xi] V[xi] gives dU[xi]^T (in, out) = V[xi] (in, T) * dM[xi]^T (T, out),
+   * and U = G g G^T gives dg = G^T dU G.
+   */
+  public static void weightGradient(float[] dw, float[] x, float[] dy, int n0, int count, int out,
+      ConvGeometry g) {
+    EngineKernels kernels = Kernels.get().engine();
+    int in = g.c();
+    int tiles = count * ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2);
+    float[] v = scratch(0, 16 * in * tiles);
+    float[] dm = scratch(1, 16 * out * tiles);
+    float[] dut = scratch(2, 16 * in * out);
+    kernels.winogradInput(v, x, n0, count, g);
+    kernels.winogradOutputGradient(dm, dy, n0, count, out, g);
+    for (int xi = 0; xi < 16; xi++) {
+      // dU[xi]^T (in, out) = V[xi] (in, T) * dM[xi]^T (T, out)
+      Gemm.sgemm(false, true, in, out, tiles, 1f, v, xi * in * tiles, tiles, dm, xi * out * tiles, tiles,
+          0f, dut, xi * in * out, out);
+    }
+    kernels.winogradFilterGradient(dw, dut, out, in);
   }
 
   /** A per-thread scratch array of at least {@code size} floats; every use overwrites what it reads. */

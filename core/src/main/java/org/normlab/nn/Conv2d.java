@@ -31,7 +31,7 @@ import org.normlab.tensor.Tensor;
  * built-in CNNs' conv2..conv4) run forward by Winograd F(2x2, 3x3) ({@link Winograd}: 2.25x
  * fewer multiplies than im2col); their input gradient is the stride-1 convolution of dY with the
  * flipped filters (in and out swapped, kernels rotated 180 degrees) and padding 2 - padding, by
- * Winograd as well. The weight gradient always uses the im2col form above.
+ * Winograd as well, and so is the weight gradient ({@link Winograd#weightGradient}).
  *
  * <p>Images run in parallel in fixed pieces of {@link #IMAGES_PER_PIECE}; weight gradients are
  * summed per piece and then added in piece order, so results do not depend on the thread count.
@@ -174,19 +174,27 @@ public final class Conv2d implements Layer {
       uAdjoint = Winograd.filters(flipped, in, out);
     }
     float[] ua = uAdjoint;
+    // the weight gradient by Winograd too, unless the input gradient still needs the unfolded
+    // columns (padding above 2)
+    boolean winogradWeights = !last && Winograd.applies(g, out) && (!needDx || ua != null);
     int pieces = (n + IMAGES_PER_PIECE - 1) / IMAGES_PER_PIECE;
     float[][] dwPieces = new float[pieces][];
     Parallel.forEachPiece(pieces, (first, end) -> {
       for (int piece = first; piece < end; piece++) {
-        float[] col = scratch(COLUMNS, k * p);
-        float[] dcol = needDx ? scratch(COLUMN_GRADIENTS, k * p) : null;
-        float[] dw = new float[out * k];
-        float[] dwT = last ? null : new float[k * out];
         int from = piece * IMAGES_PER_PIECE;
         int to = Math.min(n, from + IMAGES_PER_PIECE);
+        float[] dw = new float[out * k];
+        dwPieces[piece] = dw;
         if (ua != null) {
           Winograd.convolve(dx.data(), dy.data(), from, to - from, ua, in, adjoint);
         }
+        if (winogradWeights) {
+          Winograd.weightGradient(dw, x.data(), dy.data(), from, to - from, out, g);
+          continue;
+        }
+        float[] col = scratch(COLUMNS, k * p);
+        float[] dcol = needDx ? scratch(COLUMN_GRADIENTS, k * p) : null;
+        float[] dwT = last ? null : new float[k * out];
         for (int i = from; i < to; i++) {
           int yOff = i * out * p;
           if (last) {
@@ -213,7 +221,6 @@ public final class Conv2d implements Layer {
         if (dwT != null) {
           kernels.transpose(dw, dwT, k, out);
         }
-        dwPieces[piece] = dw;
       }
     });
     float[] dW = weight.grad().data();

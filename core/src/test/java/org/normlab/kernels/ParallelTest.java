@@ -104,6 +104,24 @@ class ParallelTest {
   }
 
   @Test
+  void loopsAfterTheWorkersParkedStillRunEveryPiece() throws InterruptedException {
+    Parallel.setThreads(3);
+    for (int round = 0; round < 5; round++) {
+      // Idle far longer than WorkerTeam.SPIN_NANOS, so that the workers are parked.
+      Thread.sleep(2);
+      AtomicIntegerArray hits = new AtomicIntegerArray(300);
+      Parallel.forRange(0, 300, 7, (a, b) -> {
+        for (int i = a; i < b; i++) {
+          hits.incrementAndGet(i);
+        }
+      });
+      for (int i = 0; i < 300; i++) {
+        assertEquals(1, hits.get(i), "round " + round + " index " + i);
+      }
+    }
+  }
+
+  @Test
   void emptyRangesRunNothingAndBadArgumentsAreNamed() {
     Parallel.forRange(3, 3, 1, (a, b) -> {
       throw new AssertionError("ran on an empty range");

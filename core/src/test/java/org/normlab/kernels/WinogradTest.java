@@ -72,6 +72,63 @@ class WinogradTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 5, 8, 17})
+  void weightGradientMatchesTheDirectSum(int size) {
+    for (int pad = 0; pad <= 2; pad++) {
+      int h = size + 3;
+      int w = size + 2;
+      if (h + 2 * pad < 3 || w + 2 * pad < 3) {
+        continue;
+      }
+      int in = 8;
+      int out = 10;
+      ConvGeometry g = new ConvGeometry(in, h, w, 3, 3, 1, 1, pad, pad);
+      int n = 3;
+      float[] x = random(size + pad + 100, n * in * h * w);
+      float[] dy = random(size + pad + 200, n * out * g.outPositions());
+      // images 1..2 only: image 0 must not count
+      float[] dw = new float[out * in * 9];
+      java.util.Arrays.fill(dw, Float.NaN);
+      Winograd.weightGradient(dw, x, dy, 1, 2, out, g);
+      float[] expected = new float[out * in * 9];
+      // the sum of |dy * x| per element: float summation error is relative to it, not to the sum
+      double[] magnitude = new double[out * in * 9];
+      for (int co = 0; co < out; co++) {
+        for (int ci = 0; ci < in; ci++) {
+          for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+              double s = 0;
+              double mag = 0;
+              for (int b = 1; b < n; b++) {
+                for (int oy = 0; oy < g.outH(); oy++) {
+                  for (int ox = 0; ox < g.outW(); ox++) {
+                    int iy = oy - pad + i;
+                    int ix = ox - pad + j;
+                    if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                      double term = (double) dy[((b * out + co) * g.outH() + oy) * g.outW() + ox]
+                          * x[((b * in + ci) * h + iy) * w + ix];
+                      s += term;
+                      mag += Math.abs(term);
+                    }
+                  }
+                }
+              }
+              expected[((co * in + ci) * 3 + i) * 3 + j] = (float) s;
+              magnitude[((co * in + ci) * 3 + i) * 3 + j] = mag;
+            }
+          }
+        }
+      }
+      for (int e = 0; e < dw.length; e++) {
+        // a few float roundings per term, far below the k * 2^-24 bound of a float dot product
+        double tolerance = 1e-6 * magnitude[e] + 1e-7;
+        assertTrue(Math.abs(dw[e] - expected[e]) <= tolerance, "Winograd weight gradient vs direct at "
+            + e + ": " + dw[e] + " vs " + expected[e] + " (tolerance " + tolerance + "), " + g);
+      }
+    }
+  }
+
   @Test
   void appliesOnlyToStrideOne3x3WithEnoughChannels() {
     assertTrue(Winograd.applies(new ConvGeometry(8, 5, 5, 3, 3, 1, 1, 1, 1), 8));
