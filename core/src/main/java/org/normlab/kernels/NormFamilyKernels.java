@@ -104,18 +104,6 @@ public interface NormFamilyKernels {
       int len, float[] w, float mean, float rstd, double[] sums, int next, float nextMean);
 
   /**
-   * {@link #layerNormBackwardRow} for the two rows at {@code off} (mean0, rstd0, sums[0..1]) and
-   * {@code off + len} (mean1, rstd1, sums[2..3]) in one loop: each element's dw and db are loaded
-   * and stored once for both rows (row 0's term added first, so the results are bitwise those of
-   * two single-row calls). With {@code next >= 0} the loop also makes the first pass over the two
-   * rows at {@code next} and {@code next + len} into sums[0..1] and sums[2..3], bitwise as
-   * {@link #layerNormBackwardSums}.
-   */
-  void layerNormBackwardRowPair(float[] dx, float[] dw, float[] db, float[] dy, float[] x,
-      int off, int len, float[] w, float mean0, float rstd0, float mean1, float rstd1,
-      double[] sums, int next, float nextMean0, float nextMean1);
-
-  /**
    * RMSNorm backward for one row with saved r = 1 / sqrt(mean(x^2) + eps), y = x * r * g:
    * <pre>
    *   dx  = r * g * dy - x * r^3 * sum(dy * g * x) / len

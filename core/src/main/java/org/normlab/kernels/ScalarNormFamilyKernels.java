@@ -63,19 +63,19 @@ public final class ScalarNormFamilyKernels implements NormFamilyKernels {
       float[] w, float mean) {
     sums[0] = 0;
     sums[1] = 0;
-    addBackwardSums(sums, 0, dy, x, off, 0, len, w, mean);
+    addBackwardSums(sums, dy, x, off, 0, len, w, mean);
   }
 
   /**
    * Adds the layerNormBackwardSums terms of elements [from, len) of the row at {@code off} into
-   * sums[at] and sums[at + 1], in order (also the vector kernels' tails).
+   * sums[0] and sums[1], in order (also the vector kernel's tail).
    */
-  static void addBackwardSums(double[] sums, int at, float[] dy, float[] x, int off, int from,
-      int len, float[] w, float mean) {
+  static void addBackwardSums(double[] sums, float[] dy, float[] x, int off, int from, int len,
+      float[] w, float mean) {
     for (int i = from; i < len; i++) {
       float dxhat = dy[off + i] * w[i];
-      sums[at] += dxhat;
-      sums[at + 1] += (double) dxhat * (x[off + i] - mean);
+      sums[0] += dxhat;
+      sums[1] += (double) dxhat * (x[off + i] - mean);
     }
   }
 
@@ -88,24 +88,6 @@ public final class ScalarNormFamilyKernels implements NormFamilyKernels {
     backwardRow(dx, dw, db, dy, x, off, 0, len, w, mean, rstd, m1, m2);
     if (next >= 0) {
       layerNormBackwardSums(sums, dy, x, next, len, w, nextMean);
-    }
-  }
-
-  @Override
-  public void layerNormBackwardRowPair(float[] dx, float[] dw, float[] db, float[] dy, float[] x,
-      int off, int len, float[] w, float mean0, float rstd0, float mean1, float rstd1,
-      double[] sums, int next, float nextMean0, float nextMean1) {
-    for (int r = 0; r < 2; r++) {
-      float rstd = r == 0 ? rstd0 : rstd1;
-      float m1 = (float) (sums[2 * r] / len);
-      float m2 = (float) (sums[2 * r + 1] * rstd / len);
-      backwardRow(dx, dw, db, dy, x, off + r * len, 0, len, w, r == 0 ? mean0 : mean1, rstd, m1,
-          m2);
-    }
-    if (next >= 0) {
-      java.util.Arrays.fill(sums, 0, 4, 0);
-      addBackwardSums(sums, 0, dy, x, next, 0, len, w, nextMean0);
-      addBackwardSums(sums, 2, dy, x, next + len, 0, len, w, nextMean1);
     }
   }
 

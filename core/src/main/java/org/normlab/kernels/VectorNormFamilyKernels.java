@@ -265,7 +265,7 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       sums[0] += s1.lane(l);
       sums[1] += s2.lane(l);
     }
-    ScalarNormFamilyKernels.addBackwardSums(sums, 0, dy, x, off, pairs, len, w, mean);
+    ScalarNormFamilyKernels.addBackwardSums(sums, dy, x, off, pairs, len, w, mean);
   }
 
   @Override
@@ -323,7 +323,7 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
         sums[0] += s1.lane(l);
         sums[1] += s2.lane(l);
       }
-      ScalarNormFamilyKernels.addBackwardSums(sums, 0, dy, x, next, pairs, len, w, nextMean);
+      ScalarNormFamilyKernels.addBackwardSums(sums, dy, x, next, pairs, len, w, nextMean);
     }
     int bound = F.loopBound(len);
     for (; i < bound; i += FL) {
@@ -335,113 +335,6 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       gr.fma(FloatVector.fromArray(F, w, i), d.fma(vc2, vc1)).intoArray(dx, off + i);
     }
     ScalarNormFamilyKernels.backwardRow(dx, dw, db, dy, x, off, i, len, w, mean, rstd, m1, m2);
-  }
-
-  @Override
-  public void layerNormBackwardRowPair(float[] dx, float[] dw, float[] db, float[] dy, float[] x,
-      int off, int len, float[] w, float mean0, float rstd0, float mean1, float rstd1,
-      double[] sums, int next, float nextMean0, float nextMean1) {
-    // layerNormBackwardRow's math for rows 0 (at off) and 1 (at off + len); each element's dw and
-    // db take row 0's term, then row 1's, as two single-row calls would, but load and store once
-    int off1 = off + len;
-    float m10 = (float) (sums[0] / len);
-    float m20 = (float) (sums[1] * rstd0 / len);
-    float m11 = (float) (sums[2] / len);
-    float m21 = (float) (sums[3] * rstd1 / len);
-    FloatVector vm0 = FloatVector.broadcast(F, mean0);
-    FloatVector vr0 = FloatVector.broadcast(F, rstd0);
-    FloatVector c10 = FloatVector.broadcast(F, -m10 * rstd0);
-    FloatVector c20 = FloatVector.broadcast(F, -m20 * rstd0 * rstd0);
-    FloatVector vm1 = FloatVector.broadcast(F, mean1);
-    FloatVector vr1 = FloatVector.broadcast(F, rstd1);
-    FloatVector c11 = FloatVector.broadcast(F, -m11 * rstd1);
-    FloatVector c21 = FloatVector.broadcast(F, -m21 * rstd1 * rstd1);
-    int i = 0;
-    if (next >= 0) {
-      // the same loop makes layerNormBackwardSums' pass over the next two rows, in its order
-      int next1 = next + len;
-      FloatVector vn0 = FloatVector.broadcast(F, nextMean0);
-      FloatVector vn1 = FloatVector.broadcast(F, nextMean1);
-      int pairs = pairBound(len);
-      DoubleVector s10 = DoubleVector.zero(D);
-      DoubleVector s20 = DoubleVector.zero(D);
-      DoubleVector s11 = DoubleVector.zero(D);
-      DoubleVector s21 = DoubleVector.zero(D);
-      while (i < pairs) {
-        int end = Math.min(pairs, i + BLOCK * FL);
-        FloatVector p1a = FloatVector.zero(F);
-        FloatVector p1b = FloatVector.zero(F);
-        FloatVector p2a = FloatVector.zero(F);
-        FloatVector p2b = FloatVector.zero(F);
-        FloatVector q1a = FloatVector.zero(F);
-        FloatVector q1b = FloatVector.zero(F);
-        FloatVector q2a = FloatVector.zero(F);
-        FloatVector q2b = FloatVector.zero(F);
-        for (; i < end; i += 2 * FL) {
-          FloatVector wa = FloatVector.fromArray(F, w, i);
-          FloatVector wb = FloatVector.fromArray(F, w, i + FL);
-          FloatVector ga = FloatVector.fromArray(F, dy, next + i).mul(wa);
-          FloatVector gb = FloatVector.fromArray(F, dy, next + i + FL).mul(wb);
-          p1a = p1a.add(ga);
-          p1b = p1b.add(gb);
-          p2a = ga.fma(FloatVector.fromArray(F, x, next + i).sub(vn0), p2a);
-          p2b = gb.fma(FloatVector.fromArray(F, x, next + i + FL).sub(vn0), p2b);
-          FloatVector ha = FloatVector.fromArray(F, dy, next1 + i).mul(wa);
-          FloatVector hb = FloatVector.fromArray(F, dy, next1 + i + FL).mul(wb);
-          q1a = q1a.add(ha);
-          q1b = q1b.add(hb);
-          q2a = ha.fma(FloatVector.fromArray(F, x, next1 + i).sub(vn1), q2a);
-          q2b = hb.fma(FloatVector.fromArray(F, x, next1 + i + FL).sub(vn1), q2b);
-          for (int j = i; j < i + 2 * FL; j += FL) {
-            FloatVector vw = FloatVector.fromArray(F, w, j);
-            FloatVector g0 = FloatVector.fromArray(F, dy, off + j);
-            FloatVector d0 = FloatVector.fromArray(F, x, off + j).sub(vm0);
-            FloatVector gr0 = g0.mul(vr0);
-            FloatVector g1 = FloatVector.fromArray(F, dy, off1 + j);
-            FloatVector d1 = FloatVector.fromArray(F, x, off1 + j).sub(vm1);
-            FloatVector gr1 = g1.mul(vr1);
-            gr1.fma(d1, gr0.fma(d0, FloatVector.fromArray(F, dw, j))).intoArray(dw, j);
-            g1.add(g0.add(FloatVector.fromArray(F, db, j))).intoArray(db, j);
-            gr0.fma(vw, d0.fma(c20, c10)).intoArray(dx, off + j);
-            gr1.fma(vw, d1.fma(c21, c11)).intoArray(dx, off1 + j);
-          }
-        }
-        FloatVector block = p1a.add(p1b);
-        s10 = s10.add(block.convertShape(F2D, D, 0)).add(block.convertShape(F2D, D, 1));
-        block = p2a.add(p2b);
-        s20 = s20.add(block.convertShape(F2D, D, 0)).add(block.convertShape(F2D, D, 1));
-        block = q1a.add(q1b);
-        s11 = s11.add(block.convertShape(F2D, D, 0)).add(block.convertShape(F2D, D, 1));
-        block = q2a.add(q2b);
-        s21 = s21.add(block.convertShape(F2D, D, 0)).add(block.convertShape(F2D, D, 1));
-      }
-      java.util.Arrays.fill(sums, 0, 4, 0);
-      for (int l = 0; l < DL; l++) {
-        sums[0] += s10.lane(l);
-        sums[1] += s20.lane(l);
-        sums[2] += s11.lane(l);
-        sums[3] += s21.lane(l);
-      }
-      ScalarNormFamilyKernels.addBackwardSums(sums, 0, dy, x, next, pairs, len, w, nextMean0);
-      ScalarNormFamilyKernels.addBackwardSums(sums, 2, dy, x, next1, pairs, len, w, nextMean1);
-    }
-    int bound = F.loopBound(len);
-    for (; i < bound; i += FL) {
-      FloatVector vw = FloatVector.fromArray(F, w, i);
-      FloatVector g0 = FloatVector.fromArray(F, dy, off + i);
-      FloatVector d0 = FloatVector.fromArray(F, x, off + i).sub(vm0);
-      FloatVector gr0 = g0.mul(vr0);
-      FloatVector g1 = FloatVector.fromArray(F, dy, off1 + i);
-      FloatVector d1 = FloatVector.fromArray(F, x, off1 + i).sub(vm1);
-      FloatVector gr1 = g1.mul(vr1);
-      gr1.fma(d1, gr0.fma(d0, FloatVector.fromArray(F, dw, i))).intoArray(dw, i);
-      g1.add(g0.add(FloatVector.fromArray(F, db, i))).intoArray(db, i);
-      gr0.fma(vw, d0.fma(c20, c10)).intoArray(dx, off + i);
-      gr1.fma(vw, d1.fma(c21, c11)).intoArray(dx, off1 + i);
-    }
-    ScalarNormFamilyKernels.backwardRow(dx, dw, db, dy, x, off, i, len, w, mean0, rstd0, m10, m20);
-    ScalarNormFamilyKernels.backwardRow(dx, dw, db, dy, x, off1, i, len, w, mean1, rstd1, m11,
-        m21);
   }
 
   @Override

@@ -147,32 +147,15 @@ public final class LayerNorm extends AffineNorm {
     float[] w = weightOrOnes;
     NormFamilyKernels nf = Kernels.get().normFamily();
     float[][] grads = {params.dw(), params.db()};
-    // Rows in pairs (one load and store of the weight-gradient partials per element for two
-    // rows), pipelined: the pass that writes a pair's dx also makes the first pass over the next
-    // pair, so dy and x stream from memory while the cache-resident arithmetic runs. An odd row
-    // goes first, alone. The order of additions into each gradient element is the row order.
+    // Pipelined: the pass that writes a row's dx also makes the first pass over the next row, so
+    // dy and x stream from memory while the cache-resident arithmetic runs.
     GradientChunks.run(rows, d, grads, (from, to, partials) -> {
-      int row = from;
-      if ((to - from) % 2 == 1) {
-        nf.layerNormBackward(dxd, partials[0], partials[1], dyd, xd, row * d, d, w, mean[row],
-            rstd[row]);
-        row++;
-      }
-      if (row == to) {
-        return;
-      }
-      double[] first = new double[2];
-      double[] sums = new double[4];
-      nf.layerNormBackwardSums(first, dyd, xd, row * d, d, w, mean[row]);
-      System.arraycopy(first, 0, sums, 0, 2);
-      nf.layerNormBackwardSums(first, dyd, xd, (row + 1) * d, d, w, mean[row + 1]);
-      System.arraycopy(first, 0, sums, 2, 2);
-      for (; row < to; row += 2) {
-        boolean pipelined = row + 2 < to;
-        nf.layerNormBackwardRowPair(dxd, partials[0], partials[1], dyd, xd, row * d, d, w,
-            mean[row], rstd[row], mean[row + 1], rstd[row + 1], sums,
-            pipelined ? (row + 2) * d : -1, pipelined ? mean[row + 2] : 0f,
-            pipelined ? mean[row + 3] : 0f);
+      double[] sums = new double[2];
+      nf.layerNormBackwardSums(sums, dyd, xd, from * d, d, w, mean[from]);
+      for (int row = from; row < to; row++) {
+        boolean pipelined = row + 1 < to;
+        nf.layerNormBackwardRow(dxd, partials[0], partials[1], dyd, xd, row * d, d, w, mean[row],
+            rstd[row], sums, pipelined ? (row + 1) * d : -1, pipelined ? mean[row + 1] : 0f);
       }
     });
     return dx;

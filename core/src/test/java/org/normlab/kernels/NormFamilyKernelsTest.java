@@ -148,39 +148,8 @@ class NormFamilyKernelsTest {
       for (int a = 0; a < 3; a++) {
         assertArrayEquals(plain[a], fused[a], "layerNormBackwardRow output " + a + " " + len);
       }
-      rowPairIsTwoSingleRows(k, len);
     }
     close(ys[0], ys[1], "scaleShiftAndSum y " + len);
-  }
-
-  /**
-   * layerNormBackwardRowPair gives bitwise what two single-row calls give (dx, and dw and db with
-   * row 0's term added first), and with a next pair, bitwise layerNormBackwardSums of those rows.
-   */
-  private static void rowPairIsTwoSingleRows(NormFamilyKernels k, int len) {
-    float[] x = random(19, 4 * len + OFF, 2f);
-    float[] dy = random(20, 4 * len + OFF, 0f);
-    float[] w = random(21, len, 1f);
-    float[][] single = {new float[x.length], random(22, len, 0f), random(23, len, 0f)};
-    float[][] pair = {new float[x.length], single[1].clone(), single[2].clone()};
-    double[] sums = {0.6, -1.1, 0.3, 0.9};
-    k.layerNormBackwardRow(single[0], single[1], single[2], dy, x, OFF, len, w, 1.9f, 1.3f,
-        new double[] {sums[0], sums[1]}, -1, 0f);
-    k.layerNormBackwardRow(single[0], single[1], single[2], dy, x, OFF + len, len, w, 2.1f, 0.7f,
-        new double[] {sums[2], sums[3]}, -1, 0f);
-    int next = OFF + 2 * len;
-    k.layerNormBackwardRowPair(pair[0], pair[1], pair[2], dy, x, OFF, len, w, 1.9f, 1.3f, 2.1f,
-        0.7f, sums, next, 2.2f, 1.8f);
-    for (int a = 0; a < 3; a++) {
-      assertArrayEquals(single[a], pair[a], "layerNormBackwardRowPair output " + a + " " + len);
-    }
-    double[] expected = new double[4];
-    double[] one = new double[2];
-    k.layerNormBackwardSums(one, dy, x, next, len, w, 2.2f);
-    System.arraycopy(one, 0, expected, 0, 2);
-    k.layerNormBackwardSums(one, dy, x, next + len, len, w, 1.8f);
-    System.arraycopy(one, 0, expected, 2, 2);
-    assertArrayEquals(expected, sums, 0.0, "layerNormBackwardRowPair next sums " + len);
   }
 
   @ParameterizedTest
