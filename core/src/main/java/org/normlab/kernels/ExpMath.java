@@ -57,8 +57,8 @@ final class ExpMath {
   static final float FULL_HIGH = 89f;
 
   /**
-   * exp(x) over the whole float range, as {@link Math#exp} rounded to float within 1 ulp
-   * (including subnormal results): +infinity above 88.72, 0 below -103.97, NaN for NaN. The same
+   * exp(x) over the whole float range, within 1.02 ulp of {@link StrictMath#exp} (including
+   * subnormal results; FloatMathTest's sweep): +infinity above 88.72, 0 below -103.97, NaN for NaN. The same
    * reduction and polynomial as {@link #exp}; 2^n is applied as 2^(n - n/2) 2^(n/2), two normal
    * powers of two, so the single rounding of the last product gives subnormal results correctly.
    * {@code VectorMath.exp} is its lane-by-lane twin (the same operations, the same bits).

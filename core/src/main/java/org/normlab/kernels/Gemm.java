@@ -127,20 +127,20 @@ public final class Gemm {
               Math.min(nr, ncur - col), nr);
         }
         for (int ic = i0; ic < i1; ic += mc) {
-          block(kernel, transA, a, aOff, lda, ic, Math.min(mc, i1 - ic), pc, kc, packedB, 0,
-              panels, jc, ncur, alpha, betaNow, c, cOff, ldc);
+          block(kernel, transA, a, aOff, lda, ic, Math.min(mc, i1 - ic), pc, kc, packedB, panels,
+              jc, ncur, alpha, betaNow, c, cOff, ldc);
         }
       }
     }
   }
 
   /**
-   * One task: packs rows [i0, i0 + rows) of op(A) for steps [p0, p0 + kc) and multiplies them by
-   * B panels [firstPanel, endPanel) of the current column block into C.
+   * One block: packs rows [i0, i0 + rows) of op(A) for steps [p0, p0 + kc) and multiplies them by
+   * the {@code panels} packed B panels of the current column block (columns [j0, j0 + ncur)).
    */
   private static void block(GemmKernels kernel, boolean transA, float[] a, int aOff, int lda,
-      int i0, int rows, int p0, int kc, float[] packedB, int firstPanel, int endPanel, int j0,
-      int ncur, float alpha, float beta, float[] c, int cOff, int ldc) {
+      int i0, int rows, int p0, int kc, float[] packedB, int panels, int j0, int ncur,
+      float alpha, float beta, float[] c, int cOff, int ldc) {
     int mr = kernel.mr();
     int nr = kernel.nr();
     int rowPanels = (rows + mr - 1) / mr;
@@ -149,12 +149,12 @@ public final class Gemm {
       GemmPacking.packA(packedA, ip * kc * mr, transA, a, aOff, lda, i0 + ip * mr,
           Math.min(mr, rows - ip * mr), p0, kc, mr);
     }
-    // One A panel (mr x kc floats, 12 KiB) stays in L1 while it meets every B panel of the task,
+    // One A panel (mr x kc floats, 12 KiB) stays in L1 while it meets every B panel of the block,
     // which stream from L2/L3 (measured 5-10% faster than keeping a B panel and streaming A).
     for (int ip = 0; ip < rowPanels; ip++) {
       int row = i0 + ip * mr;
       int rowsHere = Math.min(mr, rows - ip * mr);
-      for (int jp = firstPanel; jp < endPanel; jp++) {
+      for (int jp = 0; jp < panels; jp++) {
         int col = jp * nr;
         kernel.tile(c, cOff + row * ldc + j0 + col, ldc, rowsHere, Math.min(nr, ncur - col),
             packedA, ip * kc * mr, packedB, jp * kc * nr, kc, alpha, beta);

@@ -1,5 +1,6 @@
 package org.normlab.kernels;
 
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -88,24 +89,9 @@ final class VectorLossKernels implements LossKernels {
       tile.run(grad, gOff + r * len, nll, nllOff + r, x, xOff + r * len, targets, tOff + r, softmaxScale,
           targetScale, scaleOff + r);
     }
-    int rest = rows - full;
-    if (rest > 0) {
-      float[] xs = new float[lanes * len];
-      int[] ts = new int[lanes];
-      float[] ss = new float[lanes];
-      float[] tsc = new float[lanes];
-      float[] ns = new float[lanes];
-      float[] gs = grad == null ? null : new float[lanes * len];
-      System.arraycopy(x, xOff + full * len, xs, 0, rest * len);
-      java.util.Arrays.fill(ts, -1);
-      System.arraycopy(targets, tOff + full, ts, 0, rest);
-      System.arraycopy(softmaxScale, scaleOff + full, ss, 0, rest);
-      System.arraycopy(targetScale, scaleOff + full, tsc, 0, rest);
-      tile.run(gs, 0, ns, 0, xs, 0, ts, 0, ss, tsc, 0);
-      System.arraycopy(ns, 0, nll, nllOff + full, rest);
-      if (grad != null) {
-        System.arraycopy(gs, 0, grad, gOff + full * len, rest * len);
-      }
+    if (full < rows) {
+      tile.runPartial(rows - full, grad, gOff + full * len, nll, nllOff + full, x, xOff + full * len, targets,
+          tOff + full, softmaxScale, targetScale, scaleOff + full);
     }
   }
 
@@ -142,6 +128,28 @@ final class VectorLossKernels implements LossKernels {
       }
       for (int q = 0; q < lanes * len; q++) {
         rowMajor[q] = q % len * lanes + q / len;
+      }
+    }
+
+    /** The first {@code rows} (< L) rows of a tile, run as a whole tile on a padded copy. */
+    void runPartial(int rows, float[] grad, int gOff, float[] nll, int nllOff, float[] x, int xOff, int[] targets,
+        int tOff, float[] softmaxScale, float[] targetScale, int scaleOff) {
+      int lanes = F.length();
+      float[] xs = new float[lanes * len];
+      int[] ts = new int[lanes];
+      float[] ss = new float[lanes];
+      float[] tss = new float[lanes];
+      float[] ns = new float[lanes];
+      float[] gs = grad == null ? null : new float[lanes * len];
+      System.arraycopy(x, xOff, xs, 0, rows * len);
+      Arrays.fill(ts, -1);
+      System.arraycopy(targets, tOff, ts, 0, rows);
+      System.arraycopy(softmaxScale, scaleOff, ss, 0, rows);
+      System.arraycopy(targetScale, scaleOff, tss, 0, rows);
+      run(gs, 0, ns, 0, xs, 0, ts, 0, ss, tss, 0);
+      System.arraycopy(ns, 0, nll, nllOff, rows);
+      if (grad != null) {
+        System.arraycopy(gs, 0, grad, gOff, rows * len);
       }
     }
 

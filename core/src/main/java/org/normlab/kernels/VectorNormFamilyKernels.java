@@ -43,15 +43,6 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
     return len - len % (2 * FL);
   }
 
-  /** The lanes of a double vector written out by intoArray, added in lane order (as Lanes.sum). */
-  private static double inLaneOrder(double[] lanes) {
-    double s = 0;
-    for (double lane : lanes) {
-      s += lane;
-    }
-    return s;
-  }
-
   /** sum of x[off + i] over i in [0, bound), bound a multiple of 2 FL, blocked as at BLOCK. */
   private static double blockedSum(float[] x, int off, int bound) {
     DoubleVector acc = DoubleVector.zero(D);
@@ -67,9 +58,11 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       FloatVector block = p0.add(p1);
       acc = acc.add(block.convertShape(F2D, D, 0)).add(block.convertShape(F2D, D, 1));
     }
-    double[] lanes = new double[DL];
-    acc.intoArray(lanes, 0);
-    return inLaneOrder(lanes);
+    double sum = 0;
+    for (int l = 0; l < DL; l++) {
+      sum += acc.lane(l);
+    }
+    return sum;
   }
 
   /** sum of (x[off + i] - m)^2 over i in [0, bound), as {@link #blockedSum}. */
@@ -90,9 +83,11 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       FloatVector block = p0.add(p1);
       acc = acc.add(block.convertShape(F2D, D, 0)).add(block.convertShape(F2D, D, 1));
     }
-    double[] lanes = new double[DL];
-    acc.intoArray(lanes, 0);
-    return inLaneOrder(lanes);
+    double sum = 0;
+    for (int l = 0; l < DL; l++) {
+      sum += acc.lane(l);
+    }
+    return sum;
   }
 
   @Override
@@ -189,9 +184,10 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       FloatVector block = p0.add(p1);
       acc = acc.add(block.convertShape(F2D, D, 0)).add(block.convertShape(F2D, D, 1));
     }
-    double[] lanes = new double[DL];
-    acc.intoArray(lanes, 0);
-    double sum = inLaneOrder(lanes);
+    double sum = 0;
+    for (int l = 0; l < DL; l++) {
+      sum += acc.lane(l);
+    }
     for (int t = pairs; t < len; t++) {
       sum += x[next + t];
       y[off + t] = Math.fma((x[off + t] - mean) * rstd, w[t], b[t]);
@@ -221,9 +217,10 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       FloatVector block = p0.add(p1);
       acc = acc.add(block.convertShape(F2D, D, 0)).add(block.convertShape(F2D, D, 1));
     }
-    double[] lanes = new double[DL];
-    acc.intoArray(lanes, 0);
-    double sum = inLaneOrder(lanes);
+    double sum = 0;
+    for (int l = 0; l < DL; l++) {
+      sum += acc.lane(l);
+    }
     for (int t = pairs; t < len; t++) {
       sum += x[next + t];
       y[off + t] = Math.fma(x[off + t], scale, shift);
@@ -262,23 +259,11 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       FloatVector block2 = p2a.add(p2b);
       s2 = s2.add(block2.convertShape(F2D, D, 0)).add(block2.convertShape(F2D, D, 1));
     }
-    double[] lanes = new double[2 * DL];
-    s1.intoArray(lanes, 0);
-    s2.intoArray(lanes, DL);
-    backwardSumTails(sums, lanes, dy, x, off, pairs, len, w, mean);
-  }
-
-  /**
-   * Finishes layerNormBackwardSums from the two accumulators' lanes (lanes[0, DL) and
-   * lanes[DL, 2 DL)), each added in lane order, then the scalar tail [pairs, len).
-   */
-  private static void backwardSumTails(double[] sums, double[] lanes, float[] dy, float[] x,
-      int off, int pairs, int len, float[] w, float mean) {
     sums[0] = 0;
     sums[1] = 0;
     for (int l = 0; l < DL; l++) {
-      sums[0] += lanes[l];
-      sums[1] += lanes[DL + l];
+      sums[0] += s1.lane(l);
+      sums[1] += s2.lane(l);
     }
     ScalarNormFamilyKernels.addBackwardSums(sums, dy, x, off, pairs, len, w, mean);
   }
@@ -332,10 +317,13 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
         FloatVector block2 = p2a.add(p2b);
         s2 = s2.add(block2.convertShape(F2D, D, 0)).add(block2.convertShape(F2D, D, 1));
       }
-      double[] lanes = new double[2 * DL];
-      s1.intoArray(lanes, 0);
-      s2.intoArray(lanes, DL);
-      backwardSumTails(sums, lanes, dy, x, next, pairs, len, w, nextMean);
+      sums[0] = 0;
+      sums[1] = 0;
+      for (int l = 0; l < DL; l++) {
+        sums[0] += s1.lane(l);
+        sums[1] += s2.lane(l);
+      }
+      ScalarNormFamilyKernels.addBackwardSums(sums, dy, x, next, pairs, len, w, nextMean);
     }
     int bound = F.loopBound(len);
     for (; i < bound; i += FL) {
@@ -373,9 +361,10 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
       FloatVector block = pa.add(pb);
       acc = acc.add(block.convertShape(F2D, D, 0)).add(block.convertShape(F2D, D, 1));
     }
-    double[] lanes = new double[DL];
-    acc.intoArray(lanes, 0);
-    double dot = inLaneOrder(lanes);
+    double dot = 0;
+    for (int l = 0; l < DL; l++) {
+      dot += acc.lane(l);
+    }
     for (int t = pairs; t < len; t++) {
       dot += (double) dy[off + t] * g[t] * x[off + t];
     }

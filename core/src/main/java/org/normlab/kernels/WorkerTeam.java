@@ -14,9 +14,9 @@ import java.util.concurrent.locks.LockSupport;
  * of microseconds, and a fork/join hand-off wakes parked workers and then the parked caller (two
  * to three thread wake-ups of 10-50 us each in a VM), which made small work slower with two
  * threads than with one. Here the caller works on the loop itself instead of waiting, and idle
- * workers spin for {@link #SPIN_NANOS} before they park, so a loop that follows another within
- * that time starts on every thread within a microsecond. A worker that is slow to wake costs
- * nothing but its share: the threads that are running take its pieces.
+ * workers spin for {@link #SPIN_NANOS} before they park (at once when the machine is busy), so
+ * a loop that follows another within that time starts on every thread within a microsecond. A
+ * worker that is slow to wake costs nothing but its share: the running threads take its pieces.
  *
  * <p>One loop runs at a time. A loop started while another runs (a nested loop inside a body, or a
  * second application thread) runs serially on its calling thread, which keeps the results the
@@ -30,6 +30,12 @@ final class WorkerTeam {
    * machine the threads with work run instead (on a quiet one, yield returns at once).
    */
   static final long YIELD_AFTER_NANOS = TimeUnit.MICROSECONDS.toNanos(5);
+  /**
+   * A yield that takes longer than this gave the core to another thread: the machine is busy,
+   * and the waiting thread parks at once instead of spending its process's share of the cores
+   * (the Linux scheduler shares them per session, not per thread) on waiting.
+   */
+  static final long BUSY_YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
 
   private final Worker[] workers;
   private final AtomicBoolean busy = new AtomicBoolean();
@@ -89,13 +95,21 @@ final class WorkerTeam {
     return true;
   }
 
-  /** One turn of a wait that has lasted {@code waited} nanoseconds so far. */
-  private static void spin(long waited) {
+  /**
+   * One turn of a wait that has lasted {@code waited} nanoseconds so far; false when the thread
+   * should stop spinning and park (the wait is long, or the machine is busy).
+   */
+  private static boolean spin(long waited) {
+    if (waited >= SPIN_NANOS) {
+      return false;
+    }
     if (waited < YIELD_AFTER_NANOS) {
       Thread.onSpinWait();
-    } else {
-      Thread.yield();
+      return true;
     }
+    long start = System.nanoTime();
+    Thread.yield();
+    return System.nanoTime() - start < BUSY_YIELD_NANOS;
   }
 
   /** One parallel loop: a claim counter, a done counter and the first failure. */
@@ -141,15 +155,15 @@ final class WorkerTeam {
     /** Waits (spinning, then parked) until every piece has finished. */
     void awaitDone() {
       long start = System.nanoTime();
+      boolean spinning = true;
       while (done.get() < pieces) {
-        long waited = System.nanoTime() - start;
-        if (waited < SPIN_NANOS) {
-          spin(waited);
-        } else {
-          callerParked = true;
-          if (done.get() < pieces) {
-            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(1));
-          }
+        if (spinning && spin(System.nanoTime() - start)) {
+          continue;
+        }
+        spinning = false;
+        callerParked = true;
+        if (done.get() < pieces) {
+          LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(1));
         }
       }
     }
@@ -173,9 +187,7 @@ final class WorkerTeam {
           seen = l;
           l.work();
           idleSince = System.nanoTime();
-        } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
-          spin(System.nanoTime() - idleSince);
-        } else {
+        } else if (!spin(System.nanoTime() - idleSince)) {
           // Announce the park before the last look at `loop`: tryRun publishes the loop before it
           // reads `parked`, so either this thread sees the loop or tryRun sees it parked.
           parked = true;

@@ -37,11 +37,11 @@ final class BatchNormPasses {
    */
   static final long GROUP_FLOATS = 1L << 21;
   /**
-   * Shortest contiguous run (a group's rows of one sample) worth grouping for: 32 KiB. In CPU-time
-   * A/B runs on a loaded machine (others' benchmarks sharing the L3; noise about 15%), shorter
-   * runs were slower grouped than in two full sweeps (NCHW (256,256,14,14) forward: groups of 41
-   * rows of 196 values, 1.13x; (128,32,28,28) backward: 10 rows of 784, 1.2x), while
-   * (64,64,56,56) (runs of 31360 and 15680 values) came out between 0.81x and 1.1x.
+   * Shortest contiguous run (a group's rows of one sample) worth grouping for: 32 KiB. Measured
+   * with CPU-time A/B pairs in both orders on a loaded machine (others' benchmarks sharing the
+   * L3), time grouped / time in two full sweeps: NCHW (64,64,56,56), runs of 31360 (forward) and
+   * 15680 (backward) values: 0.90 forward, 0.93 forward+backward; (256,256,14,14), runs of 8036
+   * and 3920: 1.08 and 1.30; (128,32,28,28) forward+backward, runs of 7840: 1.30.
    */
   static final long MIN_RUN_FLOATS = 1L << 13;
 
