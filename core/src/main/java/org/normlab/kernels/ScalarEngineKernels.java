@@ -161,6 +161,12 @@ public class ScalarEngineKernels implements EngineKernels {
     }
   }
 
+  /**
+   * Floats past the four quarters of {@link #winogradInput}: a vector implementation of
+   * {@link #transformTileRow} loads whole vectors from the last tile of a row (up to 64 lanes).
+   */
+  static final int QUARTER_SLACK = 64;
+
   @Override
   public void winogradInput(float[] v, float[] x, int n0, int count, ConvGeometry g) {
     int th = (g.outH() + 1) / 2;
@@ -176,7 +182,7 @@ public class ScalarEngineKernels implements EngineKernels {
     // 2*(r%2) + s%2 at row ty + r/2, column tx + s/2: a row of tiles reads contiguous runs.
     int rowLen = tw + 1;
     int quarter = (th + 1) * rowLen;
-    float[] quarters = new float[4 * quarter];
+    float[] quarters = new float[4 * quarter + QUARTER_SLACK];
     int rows = Math.min(h, 2 * th + 2 - g.padH());
     int cols = Math.min(w, 2 * tw + 2 - g.padW());
     for (int n = 0; n < count; n++) {

@@ -12,7 +12,8 @@ import org.normlab.tensor.Tensor;
 
 /**
  * Winograd F(2x2, 3x3) convolution: both kernel implementations give the same input-transform
- * bits over awkward tile counts (the vector one inherits the scalar transform today), and the whole convolution matches a direct convolution summed
+ * bits over awkward tile counts (lanes over tiles, masked at the row end), and the whole
+ * convolution matches a direct convolution summed
  * in double for every padding and odd or even sizes.
  */
 class WinogradTest {
