@@ -249,34 +249,41 @@ public class ScalarEngineKernels implements EngineKernels {
       for (int co = 0; co < out; co++) {
         int plane = ((n0 + n) * out + co) * oh * ow;
         for (int ty = 0; ty < th; ty++) {
-          int t0 = co * tiles + (n * th + ty) * tw;
-          int top = plane + 2 * ty * ow;
-          boolean bottom = 2 * ty + 1 < oh;
-          for (int tx = 0; tx < tw; tx++) {
-            int t = t0 + tx;
-            // A^T m: rows m0 + m1 + m2 and m1 - m2 - m3, for each column b (m_a,b at xi = 4a + b)
-            float r00 = m[t] + m[t + 4 * s] + m[t + 8 * s];
-            float r01 = m[t + s] + m[t + 5 * s] + m[t + 9 * s];
-            float r02 = m[t + 2 * s] + m[t + 6 * s] + m[t + 10 * s];
-            float r03 = m[t + 3 * s] + m[t + 7 * s] + m[t + 11 * s];
-            float r10 = m[t + 4 * s] - m[t + 8 * s] - m[t + 12 * s];
-            float r11 = m[t + 5 * s] - m[t + 9 * s] - m[t + 13 * s];
-            float r12 = m[t + 6 * s] - m[t + 10 * s] - m[t + 14 * s];
-            float r13 = m[t + 7 * s] - m[t + 11 * s] - m[t + 15 * s];
-            // then times A: columns c0 + c1 + c2 and c1 - c2 - c3
-            int ox = 2 * tx;
-            boolean right = ox + 1 < ow;
-            y[top + ox] = r00 + r01 + r02;
-            if (right) {
-              y[top + ox + 1] = r01 - r02 - r03;
-            }
-            if (bottom) {
-              y[top + ow + ox] = r10 + r11 + r12;
-              if (right) {
-                y[top + ow + ox + 1] = r11 - r12 - r13;
-              }
-            }
-          }
+          outputTiles(y, plane + 2 * ty * ow, ow, 2 * ty + 1 < oh, m, co * tiles + (n * th + ty) * tw, s, 0, tw);
+        }
+      }
+    }
+  }
+
+  /**
+   * Tiles [tx0, tx1) of one row of {@link #winogradOutput}: the row's first tile has its m[xi]
+   * at t0 + xi*s and its top-left output at y[top]; bottom says whether the tiles' second output
+   * row lies inside the output.
+   */
+  static void outputTiles(float[] y, int top, int ow, boolean bottom, float[] m, int t0, int s, int tx0,
+      int tx1) {
+    for (int tx = tx0; tx < tx1; tx++) {
+      int t = t0 + tx;
+      // A^T m: rows m0 + m1 + m2 and m1 - m2 - m3, for each column b (m_a,b at xi = 4a + b)
+      float r00 = m[t] + m[t + 4 * s] + m[t + 8 * s];
+      float r01 = m[t + s] + m[t + 5 * s] + m[t + 9 * s];
+      float r02 = m[t + 2 * s] + m[t + 6 * s] + m[t + 10 * s];
+      float r03 = m[t + 3 * s] + m[t + 7 * s] + m[t + 11 * s];
+      float r10 = m[t + 4 * s] - m[t + 8 * s] - m[t + 12 * s];
+      float r11 = m[t + 5 * s] - m[t + 9 * s] - m[t + 13 * s];
+      float r12 = m[t + 6 * s] - m[t + 10 * s] - m[t + 14 * s];
+      float r13 = m[t + 7 * s] - m[t + 11 * s] - m[t + 15 * s];
+      // then times A: columns c0 + c1 + c2 and c1 - c2 - c3
+      int ox = 2 * tx;
+      boolean right = ox + 1 < ow;
+      y[top + ox] = r00 + r01 + r02;
+      if (right) {
+        y[top + ox + 1] = r01 - r02 - r03;
+      }
+      if (bottom) {
+        y[top + ow + ox] = r10 + r11 + r12;
+        if (right) {
+          y[top + ow + ox + 1] = r11 - r12 - r13;
         }
       }
     }
@@ -295,21 +302,29 @@ public class ScalarEngineKernels implements EngineKernels {
       int n = t / (th * tw);
       int ty = t / tw % th;
       int ox = 2 * (t % tw);
-      boolean bottom = 2 * ty + 1 < oh;
-      boolean right = ox + 1 < ow;
       int top = (n0 + n) * out * planeSize + 2 * ty * ow + ox;
-      // channels innermost: the writes of each xi are contiguous
-      for (int co = 0, o = t * out; co < out; co++, o++, top += planeSize) {
-        float y00 = dy[top];
-        float y01 = right ? dy[top + 1] : 0f;
-        float y10 = bottom ? dy[top + ow] : 0f;
-        float y11 = bottom && right ? dy[top + ow + 1] : 0f;
-        // A dY (rows y0, y0 + y1, y0 - y1, -y1), then times A^T (the same on each row)
-        rowTimesAt(dm, o, s, y00, y01);
-        rowTimesAt(dm, o + 4 * s, s, y00 + y10, y01 + y11);
-        rowTimesAt(dm, o + 8 * s, s, y00 - y10, y01 - y11);
-        rowTimesAt(dm, o + 12 * s, s, -y10, -y11);
-      }
+      outputGradientChannels(dm, dy, t, 0, out, s, top, planeSize, ow, 2 * ty + 1 < oh, ox + 1 < ow);
+    }
+  }
+
+  /**
+   * {@link #winogradOutputGradient} of tile t for channels [co0, out), the first of which has its
+   * 2x2 block's top-left value at dy[top]; bottom and right say whether the block's second row
+   * and column lie inside the output (zero otherwise).
+   */
+  static void outputGradientChannels(float[] dm, float[] dy, int t, int co0, int out, int s, int top,
+      int planeSize, int ow, boolean bottom, boolean right) {
+    // channels innermost: the writes of each xi are contiguous
+    for (int co = co0, o = t * out + co0; co < out; co++, o++, top += planeSize) {
+      float y00 = dy[top];
+      float y01 = right ? dy[top + 1] : 0f;
+      float y10 = bottom ? dy[top + ow] : 0f;
+      float y11 = bottom && right ? dy[top + ow + 1] : 0f;
+      // A dY (rows y0, y0 + y1, y0 - y1, -y1), then times A^T (the same on each row)
+      rowTimesAt(dm, o, s, y00, y01);
+      rowTimesAt(dm, o + 4 * s, s, y00 + y10, y01 + y11);
+      rowTimesAt(dm, o + 8 * s, s, y00 - y10, y01 - y11);
+      rowTimesAt(dm, o + 12 * s, s, -y10, -y11);
     }
   }
 

@@ -8,11 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link EngineKernels} on the Vector API: the elementwise activation loops and bias adds; the
- * gather-shaped loops (im2col, pooling) are inherited from {@link ScalarEngineKernels}, and so
- * are the Winograd transforms: a Vector API input transform measured 30% faster when C2 compiled
- * it, but in about one JVM run in three it stayed in unintrinsified code (C1 gave up on the large
- * method, or the small helpers were not inlined) and made the convolutions 2.5x slower. Loaded
- * only through {@link VectorKernels}. Tails run the scalar code.
+ * gather-shaped loops (im2col, pooling) are inherited from {@link ScalarEngineKernels}; the
+ * Winograd transforms are in {@link VectorWinograd}. Loaded only through {@link VectorKernels}.
+ * Tails run the scalar code.
  */
 final class VectorEngineKernels extends ScalarEngineKernels {
   private static final VectorSpecies<Float> F = VectorKernels.F;
@@ -107,56 +105,20 @@ final class VectorEngineKernels extends ScalarEngineKernels {
     TAIL.reluBackward(dx, dy, y, off + i, len - i);
   }
 
-  /**
-   * The tile-row transform of {@link ScalarEngineKernels#transformTileRow} with the lanes over
-   * tiles (tx): the same subtractions and additions in the same order, so the same bits. Loads
-   * run past the row's last tile into the quarters' slack
-   * ({@link ScalarEngineKernels#QUARTER_SLACK}); stores are masked to the row.
-   *
-   * <p>One row a of q = B^T d per call of {@link #transformQuarterRow}: a method holding all 16
-   * loaded vectors was too large for C1 ("out of virtual registers"), which in some JVM runs left
-   * it uncompiled by C2 and 10x slower.
-   */
   @Override
   void transformTileRow(float[] v, int off, int stride, float[] quarters, int base, int quarter,
       int rowLen, int tw) {
-    int half = 2 * quarter;
-    for (int tx = 0; tx < tw; tx += F.length()) {
-      int d0 = base + tx;
-      int d1 = d0 + half;
-      int d2 = d0 + rowLen;
-      int d3 = d1 + rowLen;
-      int o = off + tx;
-      int lanes = tw - tx;
-      // q0s = d0s - d2s, q1s = d1s + d2s, q2s = d2s - d1s, q3s = d1s - d3s
-      transformQuarterRow(v, o, stride, lanes, quarters, d0, d2, -1f, quarter);
-      transformQuarterRow(v, o + 4 * stride, stride, lanes, quarters, d1, d2, 1f, quarter);
-      transformQuarterRow(v, o + 8 * stride, stride, lanes, quarters, d2, d1, -1f, quarter);
-      transformQuarterRow(v, o + 12 * stride, stride, lanes, quarters, d1, d3, -1f, quarter);
-    }
+    VectorWinograd.transformTileRow(v, off, stride, quarters, base, quarter, rowLen, tw);
   }
 
-  /**
-   * One row a of q = B^T d for a vector of tiles, q_s = first_s + sign * second_s (exactly
-   * first_s -/+ second_s: the product by +-1 is exact and fma rounds once), times B:
-   * v[o + b*stride] = q0 - q2, q1 + q2, q2 - q1, q1 - q3 for b = 0..3, in the first
-   * {@code lanes} lanes. Column s of a d row lies in quarter s%2 at column offset s/2.
-   */
-  private static void transformQuarterRow(float[] v, int o, int stride, int lanes, float[] quarters,
-      int first, int second, float sign, int quarter) {
-    VectorMask<Float> row = F.indexInRange(0, lanes);
-    FloatVector signs = FloatVector.broadcast(F, sign);
-    FloatVector q0 = FloatVector.fromArray(F, quarters, second).fma(signs, FloatVector.fromArray(F, quarters, first));
-    FloatVector q1 = FloatVector.fromArray(F, quarters, second + quarter)
-        .fma(signs, FloatVector.fromArray(F, quarters, first + quarter));
-    FloatVector q2 = FloatVector.fromArray(F, quarters, second + 1)
-        .fma(signs, FloatVector.fromArray(F, quarters, first + 1));
-    FloatVector q3 = FloatVector.fromArray(F, quarters, second + quarter + 1)
-        .fma(signs, FloatVector.fromArray(F, quarters, first + quarter + 1));
-    q0.sub(q2).intoArray(v, o, row);
-    q1.add(q2).intoArray(v, o + stride, row);
-    q2.sub(q1).intoArray(v, o + 2 * stride, row);
-    q1.sub(q3).intoArray(v, o + 3 * stride, row);
+  @Override
+  public void winogradOutput(float[] y, float[] m, int n0, int count, int out, ConvGeometry g) {
+    VectorWinograd.output(y, m, n0, count, out, g);
+  }
+
+  @Override
+  public void winogradOutputGradient(float[] dm, float[] dy, int n0, int count, int out, ConvGeometry g) {
+    VectorWinograd.outputGradient(dm, dy, n0, count, out, g);
   }
 
   @Override

@@ -11,8 +11,8 @@ import org.normlab.tensor.Layout;
 import org.normlab.tensor.Tensor;
 
 /**
- * Winograd F(2x2, 3x3) convolution: both kernel implementations give the same input-transform
- * bits over awkward tile counts (lanes over tiles, masked at the row end), and the whole
+ * Winograd F(2x2, 3x3) convolution: both kernel implementations give the same transform bits
+ * (input, output and output gradient) over awkward tile counts and odd edges, and the whole
  * convolution matches a direct convolution summed
  * in double for every padding and odd or even sizes.
  */
@@ -42,6 +42,42 @@ class WinogradTest {
         SCALAR.winogradInput(vs, x, 1, 2, g);
         VECTOR.winogradInput(vv, x, 1, 2, g);
         AllClose.assertAllClose(vv, vs, 0, 0, "input transform " + g + " (same operations: same bits)");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 7, 15, 16, 17, 31, 33})
+  void vectorOutputTransformsEqualScalar(int tilesPerRow) {
+    // odd and even output sizes (half tiles at the right and bottom edges); 19 channels: one
+    // vector of 16 and a scalar tail of 3 for the output gradient, whose lanes are channels
+    for (int ow : new int[] {2 * tilesPerRow, 2 * tilesPerRow - 1}) {
+      for (int oh : new int[] {4, 5}) {
+        if (ow < 1) {
+          continue;
+        }
+        int out = 19;
+        int count = 2;
+        ConvGeometry g = new ConvGeometry(3, oh, ow, 3, 3, 1, 1, 1, 1);
+        int tiles = count * ((oh + 1) / 2) * ((ow + 1) / 2);
+        int outputs = (count + 1) * out * oh * ow;
+        float[] m = random(tilesPerRow * 3L + oh, 16 * out * tiles);
+        float[] ys = new float[outputs];
+        float[] yv = new float[outputs];
+        java.util.Arrays.fill(ys, Float.NaN);
+        java.util.Arrays.fill(yv, Float.NaN);
+        SCALAR.winogradOutput(ys, m, 1, count, out, g);
+        VECTOR.winogradOutput(yv, m, 1, count, out, g);
+        AllClose.assertAllClose(yv, ys, 0, 0, "output transform " + g + " (same operations: same bits)");
+        for (int i = 0; i < out * oh * ow; i++) {
+          assertTrue(Float.isNaN(yv[i]), "image 0 is not one of the transformed images: left as it was");
+        }
+        float[] dy = random(tilesPerRow * 5L + oh, outputs);
+        float[] dms = new float[16 * out * tiles];
+        float[] dmv = new float[16 * out * tiles];
+        SCALAR.winogradOutputGradient(dms, dy, 1, count, out, g);
+        VECTOR.winogradOutputGradient(dmv, dy, 1, count, out, g);
+        AllClose.assertAllClose(dmv, dms, 0, 0, "output gradient " + g + " (same operations: same bits)");
       }
     }
   }

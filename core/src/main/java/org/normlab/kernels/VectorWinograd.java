@@ -1,0 +1,209 @@
+package org.normlab.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Winograd F(2x2, 3x3) transforms of {@link ScalarEngineKernels} on the Vector API, with the
+ * same additions and subtractions in the same order, so the same bits (a difference a - b is
+ * computed either as a sub or as {@code fma(b, -1, a)}: the product by -1 is exact and fma rounds
+ * once, so both are the correctly rounded a - b).
+ *
+ * <p>The input and output transforms put the lanes over a row of tiles (tx); the output gradient,
+ * whose result has the channels innermost, over channels, gathering each channel's value.
+ *
+ * <p>Each method holds few vectors: a method holding the 16 vectors of a whole tile was too large
+ * for C1 ("out of virtual registers in LIR generator"), which in some JVM runs left it uncompiled
+ * by C2 and 10x slower. Helpers take arrays and offsets, never vectors: a helper that takes or
+ * returns a vector boxes it whenever C2 does not inline it.
+ */
+final class VectorWinograd {
+  private static final VectorSpecies<Float> F = VectorKernels.F;
+  private static final int L = F.length();
+  /** Interleaves two vectors even, odd: lane i of the first half is even[i/2] or odd[i/2]. */
+  private static final VectorShuffle<Float> INTERLEAVE_LOW = VectorShuffle.fromOp(F,
+      i -> i % 2 == 0 ? i / 2 : i / 2 - L);
+  /** The second half of the interleave: lane i is even[(L+i)/2] or odd[(L+i)/2]. */
+  private static final VectorShuffle<Float> INTERLEAVE_HIGH = VectorShuffle.fromOp(F,
+      i -> i % 2 == 0 ? (L + i) / 2 : (L + i) / 2 - L);
+
+  private VectorWinograd() {}
+
+  /**
+   * {@link ScalarEngineKernels#transformTileRow} with the lanes over tiles. Loads run past the
+   * row's last tile into the quarters' slack ({@link ScalarEngineKernels#QUARTER_SLACK}); stores
+   * are masked to the row.
+   */
+  static void transformTileRow(float[] v, int off, int stride, float[] quarters, int base, int quarter,
+      int rowLen, int tw) {
+    int half = 2 * quarter;
+    for (int tx = 0; tx < tw; tx += L) {
+      int d0 = base + tx;
+      int d1 = d0 + half;
+      int d2 = d0 + rowLen;
+      int d3 = d1 + rowLen;
+      int o = off + tx;
+      int lanes = tw - tx;
+      // q0s = d0s - d2s, q1s = d1s + d2s, q2s = d2s - d1s, q3s = d1s - d3s
+      transformQuarterRow(v, o, stride, lanes, quarters, d0, d2, -1f, quarter);
+      transformQuarterRow(v, o + 4 * stride, stride, lanes, quarters, d1, d2, 1f, quarter);
+      transformQuarterRow(v, o + 8 * stride, stride, lanes, quarters, d2, d1, -1f, quarter);
+      transformQuarterRow(v, o + 12 * stride, stride, lanes, quarters, d1, d3, -1f, quarter);
+    }
+  }
+
+  /**
+   * One row a of q = B^T d for a vector of tiles, q_s = first_s + sign * second_s, times B:
+   * v[o + b*stride] = q0 - q2, q1 + q2, q2 - q1, q1 - q3 for b = 0..3, in the first
+   * {@code lanes} lanes. Column s of a d row lies in quarter s%2 at column offset s/2.
+   */
+  private static void transformQuarterRow(float[] v, int o, int stride, int lanes, float[] quarters,
+      int first, int second, float sign, int quarter) {
+    VectorMask<Float> row = F.indexInRange(0, lanes);
+    FloatVector signs = FloatVector.broadcast(F, sign);
+    FloatVector q0 = FloatVector.fromArray(F, quarters, second)
+        .fma(signs, FloatVector.fromArray(F, quarters, first));
+    FloatVector q1 = FloatVector.fromArray(F, quarters, second + quarter)
+        .fma(signs, FloatVector.fromArray(F, quarters, first + quarter));
+    FloatVector q2 = FloatVector.fromArray(F, quarters, second + 1)
+        .fma(signs, FloatVector.fromArray(F, quarters, first + 1));
+    FloatVector q3 = FloatVector.fromArray(F, quarters, second + quarter + 1)
+        .fma(signs, FloatVector.fromArray(F, quarters, first + quarter + 1));
+    q0.sub(q2).intoArray(v, o, row);
+    q1.add(q2).intoArray(v, o + stride, row);
+    q2.sub(q1).intoArray(v, o + 2 * stride, row);
+    q1.sub(q3).intoArray(v, o + 3 * stride, row);
+  }
+
+  /**
+   * {@link EngineKernels#winogradOutput} with the lanes over a row of tiles. A vector whose loads
+   * would run past the end of m (the last tiles of the last channel) runs the scalar code: loads
+   * stay unmasked, as masked loads made C2 give up on the method's intrinsics.
+   */
+  static void output(float[] y, float[] m, int n0, int count, int out, ConvGeometry g) {
+    int oh = g.outH();
+    int ow = g.outW();
+    int th = (oh + 1) / 2;
+    int tw = (ow + 1) / 2;
+    int tiles = count * th * tw;
+    int s = out * tiles;
+    int lastLoad = m.length - 15 * s - L;
+    for (int n = 0; n < count; n++) {
+      for (int co = 0; co < out; co++) {
+        int plane = ((n0 + n) * out + co) * oh * ow;
+        for (int ty = 0; ty < th; ty++) {
+          int t0 = co * tiles + (n * th + ty) * tw;
+          int top = plane + 2 * ty * ow;
+          boolean bottom = 2 * ty + 1 < oh;
+          int tx = 0;
+          for (; tx < tw && t0 + tx <= lastLoad; tx += L) {
+            // output row 2ty: A^T's first row (m0 + m1 + m2); row 2ty+1: the second (m1 - m2 - m3)
+            outputRow(y, top + 2 * tx, ow - 2 * tx, m, t0 + tx, s, 0, 1f);
+            if (bottom) {
+              outputRow(y, top + ow + 2 * tx, ow - 2 * tx, m, t0 + tx, s, 4, -1f);
+            }
+          }
+          if (tx < tw) {
+            ScalarEngineKernels.outputTiles(y, top, ow, bottom, m, t0, s, tx, tw);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * One output row of a vector of tiles: r_b = (m[first + b] + sign*m[first + 4 + b]) +
+   * sign*m[first + 8 + b] (xi rows of A^T m), then the columns (r0 + r1) + r2 and
+   * (r1 - r2) - r3 interleaved into y[dst ..], {@code columns} of them at most; m[xi] of the
+   * first tile at t + xi*s (lanes past the row's last tile compute values that are not stored).
+   */
+  private static void outputRow(float[] y, int dst, int columns, float[] m, int t, int s, int first,
+      float sign) {
+    FloatVector signs = FloatVector.broadcast(F, sign);
+    int p = t + first * s;
+    FloatVector r0 = FloatVector.fromArray(F, m, p + 8 * s)
+        .fma(signs, FloatVector.fromArray(F, m, p + 4 * s).fma(signs, FloatVector.fromArray(F, m, p)));
+    FloatVector r1 = FloatVector.fromArray(F, m, p + 9 * s)
+        .fma(signs, FloatVector.fromArray(F, m, p + 5 * s).fma(signs, FloatVector.fromArray(F, m, p + s)));
+    FloatVector r2 = FloatVector.fromArray(F, m, p + 10 * s)
+        .fma(signs, FloatVector.fromArray(F, m, p + 6 * s).fma(signs, FloatVector.fromArray(F, m, p + 2 * s)));
+    FloatVector r3 = FloatVector.fromArray(F, m, p + 11 * s)
+        .fma(signs, FloatVector.fromArray(F, m, p + 7 * s).fma(signs, FloatVector.fromArray(F, m, p + 3 * s)));
+    FloatVector even = r0.add(r1).add(r2);
+    FloatVector odd = r1.sub(r2).sub(r3);
+    even.rearrange(INTERLEAVE_LOW, odd).intoArray(y, dst, F.indexInRange(0, columns));
+    if (columns > L) {
+      even.rearrange(INTERLEAVE_HIGH, odd).intoArray(y, dst + L, F.indexInRange(L, columns));
+    }
+  }
+
+  /**
+   * {@link EngineKernels#winogradOutputGradient} with the lanes over channels: each tile's four
+   * dY values of L channels are gathered (the channel planes lie OH*OW apart) and its 16
+   * results stored contiguously. Tiles at an odd edge and the last out % L channels run the
+   * scalar code.
+   */
+  static void outputGradient(float[] dm, float[] dy, int n0, int count, int out, ConvGeometry g) {
+    int oh = g.outH();
+    int ow = g.outW();
+    int th = (oh + 1) / 2;
+    int tw = (ow + 1) / 2;
+    int tiles = count * th * tw;
+    int s = tiles * out;
+    int planeSize = oh * ow;
+    int vectorChannels = out - out % L;
+    int[] planes = new int[L];
+    for (int i = 0; i < L; i++) {
+      planes[i] = i * planeSize;
+    }
+    for (int t = 0; t < tiles; t++) {
+      int n = t / (th * tw);
+      int ty = t / tw % th;
+      int ox = 2 * (t % tw);
+      int top = (n0 + n) * out * planeSize + 2 * ty * ow + ox;
+      int co = 0;
+      if (2 * ty + 1 < oh && ox + 1 < ow) {
+        for (; co < vectorChannels; co += L) {
+          gradientTile(dm, t * out + co, s, dy, top + co * planeSize, ow, planes);
+        }
+      }
+      ScalarEngineKernels.outputGradientChannels(dm, dy, t, co, out, s, top + co * planeSize, planeSize,
+          ow, 2 * ty + 1 < oh, ox + 1 < ow);
+    }
+  }
+
+  /**
+   * One whole tile of L channels: A dY (rows y0, y0 + y1, y0 - y1, -y1 of the 2x2 block) times
+   * A^T (per row p0, p1: p0, p0 + p1, p0 - p1, -p1) at dm[o + xi*s].
+   */
+  private static void gradientTile(float[] dm, int o, int s, float[] dy, int top, int ow, int[] planes) {
+    FloatVector y00 = FloatVector.fromArray(F, dy, top, planes, 0);
+    FloatVector y01 = FloatVector.fromArray(F, dy, top + 1, planes, 0);
+    FloatVector y10 = FloatVector.fromArray(F, dy, top + ow, planes, 0);
+    FloatVector y11 = FloatVector.fromArray(F, dy, top + ow + 1, planes, 0);
+    y00.intoArray(dm, o);
+    y00.add(y01).intoArray(dm, o + s);
+    y00.sub(y01).intoArray(dm, o + 2 * s);
+    y01.neg().intoArray(dm, o + 3 * s);
+    FloatVector p0 = y00.add(y10);
+    FloatVector p1 = y01.add(y11);
+    p0.intoArray(dm, o + 4 * s);
+    p0.add(p1).intoArray(dm, o + 5 * s);
+    p0.sub(p1).intoArray(dm, o + 6 * s);
+    p1.neg().intoArray(dm, o + 7 * s);
+    p0 = y00.sub(y10);
+    p1 = y01.sub(y11);
+    p0.intoArray(dm, o + 8 * s);
+    p0.add(p1).intoArray(dm, o + 9 * s);
+    p0.sub(p1).intoArray(dm, o + 10 * s);
+    p1.neg().intoArray(dm, o + 11 * s);
+    p0 = y10.neg();
+    p1 = y11.neg();
+    p0.intoArray(dm, o + 12 * s);
+    p0.add(p1).intoArray(dm, o + 13 * s);
+    p0.sub(p1).intoArray(dm, o + 14 * s);
+    p1.neg().intoArray(dm, o + 15 * s);
+  }
+}
