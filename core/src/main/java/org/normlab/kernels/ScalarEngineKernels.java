@@ -200,7 +200,9 @@ public class ScalarEngineKernels implements EngineKernels {
         }
         int vOff = ch * tiles + n * perImage;
         for (int ty = 0; ty < th; ty++) {
-          transformTileRow(v, vOff + ty * tw, c * tiles, quarters, ty * rowLen, quarter, rowLen, tw);
+          // the rows after this one (later tiles of the channel) may be overwritten: they come later
+          transformTileRow(v, vOff + ty * tw, c * tiles, tiles - n * perImage - ty * tw, quarters, ty * rowLen,
+              quarter, rowLen, tw);
         }
       }
     }
@@ -210,10 +212,11 @@ public class ScalarEngineKernels implements EngineKernels {
    * The transform of one row of tw tiles: v[off + xi*stride + tx] = (B^T d B)[xi], where d_rs =
    * quarters[(2*(r%2) + s%2)*quarter + base + (r/2)*rowLen + s/2 + tx]. First the rows,
    * q_as = (B^T d)_as: q0 = d0 - d2, q1 = d1 + d2, q2 = d2 - d1, q3 = d1 - d3; then the columns,
-   * (q B)_ab: q_a0 - q_a2, q_a1 + q_a2, q_a2 - q_a1, q_a1 - q_a3.
+   * (q B)_ab: q_a0 - q_a2, q_a1 + q_a2, q_a2 - q_a1, q_a1 - q_a3. The {@code writable} (at least
+   * tw) floats from off of each xi may be overwritten: the caller writes those past the row later.
    */
-  void transformTileRow(float[] v, int off, int stride, float[] quarters, int base, int quarter,
-      int rowLen, int tw) {
+  void transformTileRow(float[] v, int off, int stride, int writable, float[] quarters, int base,
+      int quarter, int rowLen, int tw) {
     float[] q = new float[16];
     for (int tx = 0; tx < tw; tx++) {
       for (int s = 0; s < 4; s++) {
@@ -249,42 +252,37 @@ public class ScalarEngineKernels implements EngineKernels {
       for (int co = 0; co < out; co++) {
         int plane = ((n0 + n) * out + co) * oh * ow;
         for (int ty = 0; ty < th; ty++) {
-          outputTiles(y, plane + 2 * ty * ow, ow, 2 * ty + 1 < oh, m, co * tiles + (n * th + ty) * tw, s, 0, tw);
+          int t0 = co * tiles + (n * th + ty) * tw;
+          int top = plane + 2 * ty * ow;
+          outputTiles(y, top, ow, true, m, t0, s, 0, tw);
+          if (2 * ty + 1 < oh) {
+            outputTiles(y, top + ow, ow, false, m, t0, s, 0, tw);
+          }
         }
       }
     }
   }
 
   /**
-   * Tiles [tx0, tx1) of one row of {@link #winogradOutput}: the row's first tile has its m[xi]
-   * at t0 + xi*s and its top-left output at y[top]; bottom says whether the tiles' second output
-   * row lies inside the output.
+   * Tiles [tx0, tx1) of one output row of {@link #winogradOutput}, the top row of the tiles
+   * (A^T's first row, m0 + m1 + m2) or the bottom one (its second, m1 - m2 - m3): the row's
+   * first tile has its m[xi] at t0 + xi*s, the row starts at y[row].
    */
-  static void outputTiles(float[] y, int top, int ow, boolean bottom, float[] m, int t0, int s, int tx0,
+  static void outputTiles(float[] y, int row, int ow, boolean top, float[] m, int t0, int s, int tx0,
       int tx1) {
+    // A^T m for each column b (m_a,b at xi = 4a + b), then times A: columns c0 + c1 + c2 and
+    // c1 - c2 - c3
+    int p = top ? 0 : 4 * s;
     for (int tx = tx0; tx < tx1; tx++) {
-      int t = t0 + tx;
-      // A^T m: rows m0 + m1 + m2 and m1 - m2 - m3, for each column b (m_a,b at xi = 4a + b)
-      float r00 = m[t] + m[t + 4 * s] + m[t + 8 * s];
-      float r01 = m[t + s] + m[t + 5 * s] + m[t + 9 * s];
-      float r02 = m[t + 2 * s] + m[t + 6 * s] + m[t + 10 * s];
-      float r03 = m[t + 3 * s] + m[t + 7 * s] + m[t + 11 * s];
-      float r10 = m[t + 4 * s] - m[t + 8 * s] - m[t + 12 * s];
-      float r11 = m[t + 5 * s] - m[t + 9 * s] - m[t + 13 * s];
-      float r12 = m[t + 6 * s] - m[t + 10 * s] - m[t + 14 * s];
-      float r13 = m[t + 7 * s] - m[t + 11 * s] - m[t + 15 * s];
-      // then times A: columns c0 + c1 + c2 and c1 - c2 - c3
+      int t = t0 + tx + p;
+      float r0 = top ? m[t] + m[t + 4 * s] + m[t + 8 * s] : m[t] - m[t + 4 * s] - m[t + 8 * s];
+      float r1 = top ? m[t + s] + m[t + 5 * s] + m[t + 9 * s] : m[t + s] - m[t + 5 * s] - m[t + 9 * s];
+      float r2 = top ? m[t + 2 * s] + m[t + 6 * s] + m[t + 10 * s] : m[t + 2 * s] - m[t + 6 * s] - m[t + 10 * s];
+      float r3 = top ? m[t + 3 * s] + m[t + 7 * s] + m[t + 11 * s] : m[t + 3 * s] - m[t + 7 * s] - m[t + 11 * s];
       int ox = 2 * tx;
-      boolean right = ox + 1 < ow;
-      y[top + ox] = r00 + r01 + r02;
-      if (right) {
-        y[top + ox + 1] = r01 - r02 - r03;
-      }
-      if (bottom) {
-        y[top + ow + ox] = r10 + r11 + r12;
-        if (right) {
-          y[top + ow + ox + 1] = r11 - r12 - r13;
-        }
+      y[row + ox] = r0 + r1 + r2;
+      if (ox + 1 < ow) {
+        y[row + ox + 1] = r1 - r2 - r3;
       }
     }
   }

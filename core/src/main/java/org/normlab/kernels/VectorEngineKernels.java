@@ -106,9 +106,9 @@ final class VectorEngineKernels extends ScalarEngineKernels {
   }
 
   @Override
-  void transformTileRow(float[] v, int off, int stride, float[] quarters, int base, int quarter,
-      int rowLen, int tw) {
-    VectorWinograd.transformTileRow(v, off, stride, quarters, base, quarter, rowLen, tw);
+  void transformTileRow(float[] v, int off, int stride, int writable, float[] quarters, int base,
+      int quarter, int rowLen, int tw) {
+    VectorWinograd.transformTileRow(v, off, stride, writable, quarters, base, quarter, rowLen, tw);
   }
 
   @Override

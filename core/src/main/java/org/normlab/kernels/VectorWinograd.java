@@ -34,10 +34,11 @@ final class VectorWinograd {
   /**
    * {@link ScalarEngineKernels#transformTileRow} with the lanes over tiles. Loads run past the
    * row's last tile into the quarters' slack ({@link ScalarEngineKernels#QUARTER_SLACK}); stores
-   * are masked to the row.
+   * run past it into the writable part (rows written later) and are masked only at its end (a
+   * masked store costs a bounds check per lane).
    */
-  static void transformTileRow(float[] v, int off, int stride, float[] quarters, int base, int quarter,
-      int rowLen, int tw) {
+  static void transformTileRow(float[] v, int off, int stride, int writable, float[] quarters, int base,
+      int quarter, int rowLen, int tw) {
     int half = 2 * quarter;
     for (int tx = 0; tx < tw; tx += L) {
       int d0 = base + tx;
@@ -45,7 +46,7 @@ final class VectorWinograd {
       int d2 = d0 + rowLen;
       int d3 = d1 + rowLen;
       int o = off + tx;
-      int lanes = tw - tx;
+      int lanes = writable - tx >= L ? L : tw - tx;
       // q0s = d0s - d2s, q1s = d1s + d2s, q2s = d2s - d1s, q3s = d1s - d3s
       transformQuarterRow(v, o, stride, lanes, quarters, d0, d2, -1f, quarter);
       transformQuarterRow(v, o + 4 * stride, stride, lanes, quarters, d1, d2, 1f, quarter);
@@ -57,11 +58,11 @@ final class VectorWinograd {
   /**
    * One row a of q = B^T d for a vector of tiles, q_s = first_s + sign * second_s, times B:
    * v[o + b*stride] = q0 - q2, q1 + q2, q2 - q1, q1 - q3 for b = 0..3, in the first
-   * {@code lanes} lanes. Column s of a d row lies in quarter s%2 at column offset s/2.
+   * {@code lanes} lanes (all: unmasked). Column s of a d row lies in quarter s%2 at column
+   * offset s/2.
    */
   private static void transformQuarterRow(float[] v, int o, int stride, int lanes, float[] quarters,
       int first, int second, float sign, int quarter) {
-    VectorMask<Float> row = F.indexInRange(0, lanes);
     FloatVector signs = FloatVector.broadcast(F, sign);
     FloatVector q0 = FloatVector.fromArray(F, quarters, second)
         .fma(signs, FloatVector.fromArray(F, quarters, first));
@@ -71,10 +72,18 @@ final class VectorWinograd {
         .fma(signs, FloatVector.fromArray(F, quarters, first + 1));
     FloatVector q3 = FloatVector.fromArray(F, quarters, second + quarter + 1)
         .fma(signs, FloatVector.fromArray(F, quarters, first + quarter + 1));
-    q0.sub(q2).intoArray(v, o, row);
-    q1.add(q2).intoArray(v, o + stride, row);
-    q2.sub(q1).intoArray(v, o + 2 * stride, row);
-    q1.sub(q3).intoArray(v, o + 3 * stride, row);
+    if (lanes == L) {
+      q0.sub(q2).intoArray(v, o);
+      q1.add(q2).intoArray(v, o + stride);
+      q2.sub(q1).intoArray(v, o + 2 * stride);
+      q1.sub(q3).intoArray(v, o + 3 * stride);
+    } else {
+      VectorMask<Float> row = F.indexInRange(0, lanes);
+      q0.sub(q2).intoArray(v, o, row);
+      q1.add(q2).intoArray(v, o + stride, row);
+      q2.sub(q1).intoArray(v, o + 2 * stride, row);
+      q1.sub(q3).intoArray(v, o + 3 * stride, row);
+    }
   }
 
   /**
@@ -90,6 +99,8 @@ final class VectorWinograd {
     int tiles = count * th * tw;
     int s = out * tiles;
     int lastLoad = m.length - 15 * s - L;
+    // the outputs of these images: stores may run past a row into those written later
+    int end = (n0 + count) * out * oh * ow;
     for (int n = 0; n < count; n++) {
       for (int co = 0; co < out; co++) {
         int plane = ((n0 + n) * out + co) * oh * ow;
@@ -97,16 +108,11 @@ final class VectorWinograd {
           int t0 = co * tiles + (n * th + ty) * tw;
           int top = plane + 2 * ty * ow;
           boolean bottom = 2 * ty + 1 < oh;
-          int tx = 0;
-          for (; tx < tw && t0 + tx <= lastLoad; tx += L) {
-            // output row 2ty: A^T's first row (m0 + m1 + m2); row 2ty+1: the second (m1 - m2 - m3)
-            outputRow(y, top + 2 * tx, ow - 2 * tx, m, t0 + tx, s, 0, 1f);
-            if (bottom) {
-              outputRow(y, top + ow + 2 * tx, ow - 2 * tx, m, t0 + tx, s, 4, -1f);
-            }
-          }
-          if (tx < tw) {
-            ScalarEngineKernels.outputTiles(y, top, ow, bottom, m, t0, s, tx, tw);
+          // output row 2ty: A^T's first row (m0 + m1 + m2); row 2ty+1: the second (m1 - m2 - m3);
+          // each row whole before the next, so that stores running past a row's end are overwritten
+          outputRow(y, top, ow, end, m, t0, tw, s, lastLoad, 0, 1f);
+          if (bottom) {
+            outputRow(y, top + ow, ow, end, m, t0, tw, s, lastLoad, 4, -1f);
           }
         }
       }
@@ -114,13 +120,30 @@ final class VectorWinograd {
   }
 
   /**
+   * One output row y[top ..] of a row of tw tiles whose first has its m[xi] at t0 + xi*s:
+   * A^T's row {@code first / 4} with its signs, in vectors of tiles while their loads stay at or
+   * before lastLoad, and the rest by the scalar code.
+   */
+  private static void outputRow(float[] y, int top, int ow, int end, float[] m, int t0, int tw, int s,
+      int lastLoad, int first, float sign) {
+    int tx = 0;
+    for (; tx < tw && t0 + tx <= lastLoad; tx += L) {
+      outputVector(y, top + 2 * tx, ow - 2 * tx, end, m, t0 + tx, s, first, sign);
+    }
+    if (tx < tw) {
+      ScalarEngineKernels.outputTiles(y, top, ow, first == 0, m, t0, s, tx, tw);
+    }
+  }
+
+  /**
    * One output row of a vector of tiles: r_b = (m[first + b] + sign*m[first + 4 + b]) +
    * sign*m[first + 8 + b] (xi rows of A^T m), then the columns (r0 + r1) + r2 and
-   * (r1 - r2) - r3 interleaved into y[dst ..], {@code columns} of them at most; m[xi] of the
-   * first tile at t + xi*s (lanes past the row's last tile compute values that are not stored).
+   * (r1 - r2) - r3 interleaved into y[dst ..], {@code columns} of them at most, or whole vectors
+   * where they end before {@code end} (the rows past this one are written later); m[xi] of the
+   * first tile at t + xi*s (lanes past the row's last tile compute values that are not kept).
    */
-  private static void outputRow(float[] y, int dst, int columns, float[] m, int t, int s, int first,
-      float sign) {
+  private static void outputVector(float[] y, int dst, int columns, int end, float[] m, int t, int s,
+      int first, float sign) {
     FloatVector signs = FloatVector.broadcast(F, sign);
     int p = t + first * s;
     FloatVector r0 = FloatVector.fromArray(F, m, p + 8 * s)
@@ -133,9 +156,19 @@ final class VectorWinograd {
         .fma(signs, FloatVector.fromArray(F, m, p + 7 * s).fma(signs, FloatVector.fromArray(F, m, p + 3 * s)));
     FloatVector even = r0.add(r1).add(r2);
     FloatVector odd = r1.sub(r2).sub(r3);
-    even.rearrange(INTERLEAVE_LOW, odd).intoArray(y, dst, F.indexInRange(0, columns));
+    FloatVector low = even.rearrange(INTERLEAVE_LOW, odd);
+    if (columns >= L || dst + L <= end) {
+      low.intoArray(y, dst);
+    } else {
+      low.intoArray(y, dst, F.indexInRange(0, columns));
+    }
     if (columns > L) {
-      even.rearrange(INTERLEAVE_HIGH, odd).intoArray(y, dst + L, F.indexInRange(L, columns));
+      FloatVector high = even.rearrange(INTERLEAVE_HIGH, odd);
+      if (columns >= 2 * L || dst + 2 * L <= end) {
+        high.intoArray(y, dst + L);
+      } else {
+        high.intoArray(y, dst + L, F.indexInRange(L, columns));
+      }
     }
   }
 
