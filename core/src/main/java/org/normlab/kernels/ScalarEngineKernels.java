@@ -570,7 +570,7 @@ public class ScalarEngineKernels implements EngineKernels {
    * plane: the common 2x2 stride-2 case), in direct loops over planes; same visiting order, so the
    * same maxima and indices as the general path.
    */
-  private static void maxPoolChannelsFirstUnpadded(float[] y, int[] argmax, float[] x, PoolGeometry g) {
+  private void maxPoolChannelsFirstUnpadded(float[] y, int[] argmax, float[] x, PoolGeometry g) {
     int h = g.h();
     int w = g.w();
     int oh = g.outH();
@@ -583,55 +583,74 @@ public class ScalarEngineKernels implements EngineKernels {
       for (int plane = from; plane < to; plane++) {
         int in = plane * h * w;
         int o = plane * oh * ow;
-        for (int oy = 0; oy < oh; oy++) {
-          for (int ox = 0; ox < ow; ox++, o++) {
-            int corner = in + oy * sh * w + ox * sw;
-            if (kh == 2 && kw == 2) {
-              float a = x[corner];
-              float b = x[corner + 1];
-              float c = x[corner + w];
-              float d = x[corner + w + 1];
-              if (a == a && b == b && c == c && d == d) {
-                // no NaN: the first maximum in row-major order, written to compile to
-                // conditional moves (random data makes branches unpredictable)
-                int bi = corner;
-                float m = a;
-                boolean t = b > m;
-                m = t ? b : m;
-                bi = t ? corner + 1 : bi;
-                t = c > m;
-                m = t ? c : m;
-                bi = t ? corner + w : bi;
-                t = d > m;
-                m = t ? d : m;
-                bi = t ? corner + w + 1 : bi;
-                y[o] = m;
-                argmax[o] = bi;
-                continue;
-              }
-            }
-            int bestIndex = corner;
-            float best = x[corner];
-            // the first maximum wins ties; a NaN wins and stays (PyTorch propagates NaN)
-            for (int i = 0; i < kh && !Float.isNaN(best); i++) {
-              int row = corner + i * w;
-              for (int j = 0; j < kw; j++) {
-                float v = x[row + j];
-                if (v > best || Float.isNaN(v)) {
-                  best = v;
-                  bestIndex = row + j;
-                  if (Float.isNaN(v)) {
-                    break;
-                  }
-                }
-              }
-            }
-            y[o] = best;
-            argmax[o] = bestIndex;
-          }
+        for (int oy = 0; oy < oh; oy++, o += ow) {
+          maxPoolRow(y, argmax, x, in + oy * sh * w, o, w, kh, kw, sw, ow, to * oh * ow);
         }
       }
     });
+  }
+
+  /**
+   * One output row of an unpadded channels-first max pooling: {@link #maxPoolWindows} for all ow
+   * outputs. The outputs from o up to {@code end} may be overwritten: the caller writes those
+   * past the row later.
+   */
+  void maxPoolRow(float[] y, int[] argmax, float[] x, int corner0, int o, int w, int kh, int kw, int sw,
+      int ow, int end) {
+    maxPoolWindows(y, argmax, x, corner0, o, w, kh, kw, sw, 0, ow);
+  }
+
+  /**
+   * Outputs [ox0, ox1) of one output row of an unpadded channels-first max pooling: output
+   * o + ox has its window's top-left corner at x[corner + ox*sw], kh x kw values, rows w apart.
+   */
+  static void maxPoolWindows(float[] y, int[] argmax, float[] x, int corner0, int o, int w, int kh,
+      int kw, int sw, int ox0, int ox1) {
+    for (int ox = ox0; ox < ox1; ox++) {
+      int corner = corner0 + ox * sw;
+      if (kh == 2 && kw == 2) {
+        float a = x[corner];
+        float b = x[corner + 1];
+        float c = x[corner + w];
+        float d = x[corner + w + 1];
+        if (a == a && b == b && c == c && d == d) {
+          // no NaN: the first maximum in row-major order, written to compile to
+          // conditional moves (random data makes branches unpredictable)
+          int bi = corner;
+          float m = a;
+          boolean t = b > m;
+          m = t ? b : m;
+          bi = t ? corner + 1 : bi;
+          t = c > m;
+          m = t ? c : m;
+          bi = t ? corner + w : bi;
+          t = d > m;
+          m = t ? d : m;
+          bi = t ? corner + w + 1 : bi;
+          y[o + ox] = m;
+          argmax[o + ox] = bi;
+          continue;
+        }
+      }
+      int bestIndex = corner;
+      float best = x[corner];
+      // the first maximum wins ties; a NaN wins and stays (PyTorch propagates NaN)
+      for (int i = 0; i < kh && !Float.isNaN(best); i++) {
+        int row = corner + i * w;
+        for (int j = 0; j < kw; j++) {
+          float v = x[row + j];
+          if (v > best || Float.isNaN(v)) {
+            best = v;
+            bestIndex = row + j;
+            if (Float.isNaN(v)) {
+              break;
+            }
+          }
+        }
+      }
+      y[o + ox] = best;
+      argmax[o + ox] = bestIndex;
+    }
   }
 
   @Override

@@ -4,11 +4,13 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link EngineKernels} on the Vector API: the elementwise activation loops and bias adds; the
- * gather-shaped loops (im2col, pooling) are inherited from {@link ScalarEngineKernels}; the
+ * {@link EngineKernels} on the Vector API: the elementwise activation loops, bias adds and 2x2
+ * max pooling; the other gather-shaped loops (im2col, other pooling) are inherited from
+ * {@link ScalarEngineKernels}; the
  * Winograd transforms are in {@link VectorWinograd}. Loaded only through {@link VectorKernels}.
  * Tails run the scalar code.
  */
@@ -119,6 +121,79 @@ final class VectorEngineKernels extends ScalarEngineKernels {
   @Override
   public void winogradOutputGradient(float[] dm, float[] dy, int n0, int count, int out, ConvGeometry g) {
     VectorWinograd.outputGradient(dm, dy, n0, count, out, g);
+  }
+
+  /** Lane i: the even element 2i of two concatenated vectors (exceptional indices: the second). */
+  private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F,
+      i -> 2 * i < F.length() ? 2 * i : 2 * i - 2 * F.length());
+  /** Lane i: the odd element 2i + 1 of two concatenated vectors. */
+  private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(F,
+      i -> 2 * i + 1 < F.length() ? 2 * i + 1 : 2 * i + 1 - 2 * F.length());
+  private static final IntVector TWICE_IOTA = IntVector.zero(I).addIndex(2);
+
+  /**
+   * 2x2 stride-2 windows in vectors of F.length() outputs (the common pooling of CNNs); other
+   * windows, vectors with a NaN in a window and the row's tail run the scalar code. Stores run
+   * whole vectors past the row while they end before {@code end}.
+   */
+  @Override
+  void maxPoolRow(float[] y, int[] argmax, float[] x, int corner0, int o, int w, int kh, int kw, int sw,
+      int ow, int end) {
+    if (kh != 2 || kw != 2 || sw != 2) {
+      super.maxPoolRow(y, argmax, x, corner0, o, w, kh, kw, sw, ow, end);
+      return;
+    }
+    int lanesMax = F.length();
+    int ox = 0;
+    // a vector of outputs reads 2 * lanesMax inputs from each of the window's two rows
+    for (; ox < ow && corner0 + 2 * ox + w + 2 * lanesMax <= x.length; ox += lanesMax) {
+      int lanes = ow - ox >= lanesMax || o + ox + lanesMax <= end ? lanesMax : ow - ox;
+      if (!maxPool2x2(y, argmax, x, corner0 + 2 * ox, o + ox, w, lanes)) {
+        maxPoolWindows(y, argmax, x, corner0, o, w, 2, 2, 2, ox, Math.min(ow, ox + lanesMax));
+      }
+    }
+    maxPoolWindows(y, argmax, x, corner0, o, w, 2, 2, 2, ox, ow);
+  }
+
+  /**
+   * The 2x2 windows with top-left corners x[corner + 2i] for the first {@code lanes} lanes i (all:
+   * unmasked stores): the first maximum in row-major order (a, b on the top row, then c, d) and
+   * its index. Writes nothing and returns false when any of the four values of a lane is NaN
+   * (NaN propagates as in the scalar code).
+   */
+  private static boolean maxPool2x2(float[] y, int[] argmax, float[] x, int corner, int o, int w,
+      int lanes) {
+    int n = F.length();
+    FloatVector top0 = FloatVector.fromArray(F, x, corner);
+    FloatVector top1 = FloatVector.fromArray(F, x, corner + n);
+    FloatVector a = top0.rearrange(EVEN, top1);
+    FloatVector b = top0.rearrange(ODD, top1);
+    FloatVector bottom0 = FloatVector.fromArray(F, x, corner + w);
+    FloatVector bottom1 = FloatVector.fromArray(F, x, corner + w + n);
+    FloatVector c = bottom0.rearrange(EVEN, bottom1);
+    FloatVector d = bottom0.rearrange(ODD, bottom1);
+    if (a.compare(VectorOperators.NE, a).or(b.compare(VectorOperators.NE, b))
+        .or(c.compare(VectorOperators.NE, c)).or(d.compare(VectorOperators.NE, d)).anyTrue()) {
+      return false;
+    }
+    IntVector base = TWICE_IOTA.add(corner);
+    VectorMask<Float> t = b.compare(VectorOperators.GT, a);
+    FloatVector m = a.blend(b, t);
+    IntVector best = base.blend(base.add(1), t.cast(I));
+    t = c.compare(VectorOperators.GT, m);
+    m = m.blend(c, t);
+    best = best.blend(base.add(w), t.cast(I));
+    t = d.compare(VectorOperators.GT, m);
+    m = m.blend(d, t);
+    best = best.blend(base.add(w + 1), t.cast(I));
+    if (lanes == n) {
+      m.intoArray(y, o);
+      best.intoArray(argmax, o);
+    } else {
+      m.intoArray(y, o, F.indexInRange(0, lanes));
+      best.intoArray(argmax, o, I.indexInRange(0, lanes));
+    }
+    return true;
   }
 
   @Override
