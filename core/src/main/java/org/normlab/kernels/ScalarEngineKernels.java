@@ -192,10 +192,14 @@ public class ScalarEngineKernels implements EngineKernels {
           int py = y + g.padH();
           int dst = 2 * (py % 2) * quarter + (py / 2) * rowLen;
           int src = plane + y * w;
-          // input column xx lands at padded column xx + padW: quarter (xx + padW) % 2, column (xx + padW) / 2
-          for (int xx = 0; xx < cols; xx++) {
-            int px = xx + g.padW();
-            quarters[dst + (px % 2) * quarter + px / 2] = x[src + xx];
+          // input column xx lands at padded column xx + padW: quarter (xx + padW) % 2, column
+          // (xx + padW) / 2; one pass per quarter, every other input column
+          for (int parity = 0; parity < 2; parity++) {
+            int first = (parity + g.padW()) % 2;
+            int d = dst + parity * quarter + (first + g.padW()) / 2;
+            for (int xx = first; xx < cols; xx += 2, d++) {
+              quarters[d] = x[src + xx];
+            }
           }
         }
         int vOff = ch * tiles + n * perImage;
