@@ -185,8 +185,10 @@ public class ScalarEngineKernels implements EngineKernels {
     float[] quarters = new float[4 * quarter + QUARTER_SLACK];
     int rows = Math.min(h, 2 * th + 2 - g.padH());
     int cols = Math.min(w, 2 * tw + 2 - g.padW());
-    for (int n = 0; n < count; n++) {
-      for (int ch = 0; ch < c; ch++) {
+    // channels outermost: a row may write past its end into the rest of its channel and into
+    // the next channel of the same xi, which all come later
+    for (int ch = 0; ch < c; ch++) {
+      for (int n = 0; n < count; n++) {
         int plane = ((n0 + n) * c + ch) * h * w;
         for (int y = 0; y < rows; y++) {
           int py = y + g.padH();
@@ -203,10 +205,10 @@ public class ScalarEngineKernels implements EngineKernels {
           }
         }
         int vOff = ch * tiles + n * perImage;
+        int later = ch + 1 < c ? tiles : 0;
         for (int ty = 0; ty < th; ty++) {
-          // the rows after this one (later tiles of the channel) may be overwritten: they come later
-          transformTileRow(v, vOff + ty * tw, c * tiles, tiles - n * perImage - ty * tw, quarters, ty * rowLen,
-              quarter, rowLen, tw);
+          transformTileRow(v, vOff + ty * tw, c * tiles, tiles - n * perImage - ty * tw + later, quarters,
+              ty * rowLen, quarter, rowLen, tw);
         }
       }
     }
