@@ -123,7 +123,7 @@ public final class Gemm {
         float betaNow = pc == 0 ? beta : 1f;
         for (int jp = 0; jp < panels; jp++) {
           int col = jp * nr;
-          GemmPacking.packB(packedB, jp * kc * nr, transB, b, bOff, ldb, pc, kc, jc + col,
+          GemmPacking.packB(kernel, packedB, jp * kc * nr, transB, b, bOff, ldb, pc, kc, jc + col,
               Math.min(nr, ncur - col), nr);
         }
         for (int ic = i0; ic < i1; ic += mc) {
@@ -146,7 +146,7 @@ public final class Gemm {
     int rowPanels = (rows + mr - 1) / mr;
     float[] packedA = buffer(0, rowPanels * mr * kc);
     for (int ip = 0; ip < rowPanels; ip++) {
-      GemmPacking.packA(packedA, ip * kc * mr, transA, a, aOff, lda, i0 + ip * mr,
+      GemmPacking.packA(kernel, packedA, ip * kc * mr, transA, a, aOff, lda, i0 + ip * mr,
           Math.min(mr, rows - ip * mr), p0, kc, mr);
     }
     // One A panel (mr x kc floats, 12 KiB) stays in L1 while it meets every B panel of the block,

@@ -25,4 +25,14 @@ public interface GemmKernels {
    */
   void tile(float[] c, int cOff, int ldc, int rows, int cols,
       float[] a, int aOff, float[] b, int bOff, int kc, float alpha, float beta);
+
+  /**
+   * The transposing copy of the packings (A not transposed, B transposed):
+   * {@code dst[dstOff + p * width + r] = src[srcOff + r * ld + p]} for r &lt; rows, p &lt; kc.
+   * A pure copy: every implementation writes the same values.
+   */
+  default void interleaveRows(float[] dst, int dstOff, int width, float[] src, int srcOff, int ld,
+      int rows, int kc) {
+    GemmPacking.interleaveRows(dst, dstOff, width, src, srcOff, ld, rows, kc);
+  }
 }

@@ -144,6 +144,17 @@ final class VectorGemmKernels implements GemmKernels {
     storeEdge(c, cOff, ldc, rows, cols, t, alpha, beta);
   }
 
+  /** Eight-row panels (this kernel's A) by {@link VectorPacking}'s register transpose. */
+  @Override
+  public void interleaveRows(float[] dst, int dstOff, int width, float[] src, int srcOff, int ld,
+      int rows, int kc) {
+    if (width == VectorPacking.WIDTH && rows == VectorPacking.WIDTH && VectorPacking.applies()) {
+      VectorPacking.interleave8(dst, dstOff, src, srcOff, ld, kc);
+    } else {
+      GemmPacking.interleaveRows(dst, dstOff, width, src, srcOff, ld, rows, kc);
+    }
+  }
+
   /** The edge of C: c[i][j] = alpha * t[i][j] (beta 0) or fma(beta, c[i][j], alpha * t[i][j]). */
   private static void storeEdge(float[] c, int cOff, int ldc, int rows, int cols, float[] t,
       float alpha, float beta) {

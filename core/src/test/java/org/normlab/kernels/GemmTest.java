@@ -226,6 +226,37 @@ class GemmTest {
   }
 
   @Test
+  void vectorPanelTransposeCopiesEveryElement() {
+    GemmKernels vector = Kernels.vector().orElseThrow().gemm();
+    for (int width : new int[] {8, 32}) {
+      for (int rows : new int[] {8, 5, 1}) {
+        if (rows > width) {
+          continue;
+        }
+        for (int kc : new int[] {1, 7, 8, 15, 16, 17, 31, 32, 33, 47, 383, 384}) {
+          int ld = kc + 5;
+          float[] src = new float[3 + rows * ld];
+          for (int i = 0; i < src.length; i++) {
+            src[i] = i * 0.5f - 7f;
+          }
+          float[] expected = new float[2 + kc * width + 4];
+          float[] actual = new float[expected.length];
+          java.util.Arrays.fill(expected, Float.NaN);
+          java.util.Arrays.fill(actual, Float.NaN);
+          for (int p = 0; p < kc; p++) {
+            for (int r = 0; r < rows; r++) {
+              expected[2 + p * width + r] = src[3 + r * ld + p];
+            }
+          }
+          vector.interleaveRows(actual, 2, width, src, 3, ld, rows, kc);
+          assertArrayEquals(expected, actual, "width " + width + ", rows " + rows + ", kc " + kc
+              + " (NaN: not written)");
+        }
+      }
+    }
+  }
+
+  @Test
   void theDefaultScalarKernelIsCorrect() {
     Problem p = Problem.random(11, true, false, 37, 29, 300, 1f, 0.5f, 2, 1);
     p.check(p.run(ScalarGemmKernels.INSTANCE));

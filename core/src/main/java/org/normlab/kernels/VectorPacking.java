@@ -1,0 +1,88 @@
+package org.normlab.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The transposing copy of {@link GemmKernels#interleaveRows} for panels eight rows wide (the
+ * vector kernel's A panels), as an 8 x L register transpose: L steps of eight rows become L * 8
+ * contiguous floats. Three rounds of two-vector shuffles, each interleaving units twice as wide
+ * as the round before (1, 2, then 4 floats), turn rows r0..r7 into {@code [r0..r7 at p, r0..r7 at
+ * p + 1, ...]}: the last round's units are the quads r0..r3 and r4..r7 of one step.
+ *
+ * <p>Each call of {@link #half} holds at most twelve vectors (C1 fails on methods holding many
+ * more, see {@link VectorWinograd}) and takes or returns none.
+ */
+final class VectorPacking {
+  private static final VectorSpecies<Float> F = VectorKernels.F;
+  private static final int L = F.length();
+  /** Panel width this transpose serves. */
+  static final int WIDTH = 8;
+  private static final VectorShuffle<Float> LOW1 = interleave(1, 0);
+  private static final VectorShuffle<Float> HIGH1 = interleave(1, L / 2);
+  private static final VectorShuffle<Float> LOW2 = interleave(2, 0);
+  private static final VectorShuffle<Float> HIGH2 = interleave(2, L / 2);
+  private static final VectorShuffle<Float> LOW4 = interleave(4, 0);
+  private static final VectorShuffle<Float> HIGH4 = interleave(4, L / 2);
+
+  private VectorPacking() {}
+
+  /** Whether this machine's vectors suit the transpose (8 or 16 floats). */
+  static boolean applies() {
+    return L == 8 || L == 16;
+  }
+
+  /**
+   * The shuffle taking units of {@code unit} floats alternately from two vectors a and b,
+   * starting at float {@code from} of each: a[from..], b[from..], a[from + unit..], ... (indices
+   * of b are exceptional, i - L).
+   */
+  private static VectorShuffle<Float> interleave(int unit, int from) {
+    return VectorShuffle.fromOp(F, i -> {
+      int u = i / unit;
+      int source = from + (u / 2) * unit + i % unit;
+      return u % 2 == 0 ? source : source - L;
+    });
+  }
+
+  /**
+   * {@code dst[dstOff + p * 8 + r] = src[srcOff + r * ld + p]} for r &lt; 8, p &lt; kc; steps past
+   * the last whole vector run the plain Java copy.
+   */
+  static void interleave8(float[] dst, int dstOff, float[] src, int srcOff, int ld, int kc) {
+    int p = 0;
+    for (; p + L <= kc; p += L) {
+      half(dst, dstOff + p * WIDTH, src, srcOff + p, ld, true);
+      half(dst, dstOff + (p + L / 2) * WIDTH, src, srcOff + p, ld, false);
+    }
+    GemmPacking.interleaveRows(dst, dstOff + p * WIDTH, WIDTH, src, srcOff + p, ld, WIDTH, kc - p);
+  }
+
+  /**
+   * Steps [0, L/2) (low) or [L/2, L) (high) of the L steps of eight rows starting at
+   * src[srcOff + r * ld]: L/2 * 8 floats at dst[dstOff ..].
+   */
+  private static void half(float[] dst, int dstOff, float[] src, int srcOff, int ld, boolean low) {
+    VectorShuffle<Float> first = low ? LOW1 : HIGH1;
+    // round 1: r0 r1 interleaved float by float, and r2 r3, r4 r5, r6 r7
+    FloatVector t01 = FloatVector.fromArray(F, src, srcOff).rearrange(first,
+        FloatVector.fromArray(F, src, srcOff + ld));
+    FloatVector t23 = FloatVector.fromArray(F, src, srcOff + 2 * ld).rearrange(first,
+        FloatVector.fromArray(F, src, srcOff + 3 * ld));
+    FloatVector t45 = FloatVector.fromArray(F, src, srcOff + 4 * ld).rearrange(first,
+        FloatVector.fromArray(F, src, srcOff + 5 * ld));
+    FloatVector t67 = FloatVector.fromArray(F, src, srcOff + 6 * ld).rearrange(first,
+        FloatVector.fromArray(F, src, srcOff + 7 * ld));
+    // round 2: pairs, giving the quads r0..r3 and r4..r7 of each step
+    FloatVector s0123Low = t01.rearrange(LOW2, t23);
+    FloatVector s0123High = t01.rearrange(HIGH2, t23);
+    FloatVector s4567Low = t45.rearrange(LOW2, t67);
+    FloatVector s4567High = t45.rearrange(HIGH2, t67);
+    // round 3: quads, giving r0..r7 of each step, L / 8 steps per vector
+    s0123Low.rearrange(LOW4, s4567Low).intoArray(dst, dstOff);
+    s0123Low.rearrange(HIGH4, s4567Low).intoArray(dst, dstOff + L);
+    s0123High.rearrange(LOW4, s4567High).intoArray(dst, dstOff + 2 * L);
+    s0123High.rearrange(HIGH4, s4567High).intoArray(dst, dstOff + 3 * L);
+  }
+}
