@@ -223,6 +223,12 @@ public class ScalarEngineKernels implements EngineKernels {
    */
   void transformTileRow(float[] v, int off, int stride, int writable, float[] quarters, int base,
       int quarter, int rowLen, int tw) {
+    transformTiles(v, off, stride, quarters, base, quarter, rowLen, tw);
+  }
+
+  /** {@link #transformTileRow} writing exactly its tw tiles. */
+  static void transformTiles(float[] v, int off, int stride, float[] quarters, int base, int quarter,
+      int rowLen, int tw) {
     float[] q = new float[16];
     for (int tx = 0; tx < tw; tx++) {
       for (int s = 0; s < 4; s++) {

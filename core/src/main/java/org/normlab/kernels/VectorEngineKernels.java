@@ -133,8 +133,9 @@ final class VectorEngineKernels extends ScalarEngineKernels {
 
   /**
    * 2x2 stride-2 windows in vectors of F.length() outputs (the common pooling of CNNs); other
-   * windows, vectors with a NaN in a window and the row's tail run the scalar code. Stores run
-   * whole vectors past the row while they end before {@code end}.
+   * windows, vectors with a NaN in a window and the row's tail run the scalar code. Stores are
+   * whole vectors, running past the row (into rows written later) while they end before
+   * {@code end}; no masked stores, whose lane masks C2 built in slow generic code.
    */
   @Override
   void maxPoolRow(float[] y, int[] argmax, float[] x, int corner0, int o, int w, int kh, int kw, int sw,
@@ -146,9 +147,9 @@ final class VectorEngineKernels extends ScalarEngineKernels {
     int lanesMax = F.length();
     int ox = 0;
     // a vector of outputs reads 2 * lanesMax inputs from each of the window's two rows
-    for (; ox < ow && corner0 + 2 * ox + w + 2 * lanesMax <= x.length; ox += lanesMax) {
-      int lanes = ow - ox >= lanesMax || o + ox + lanesMax <= end ? lanesMax : ow - ox;
-      if (!maxPool2x2(y, argmax, x, corner0 + 2 * ox, o + ox, w, lanes)) {
+    for (; ox < ow && corner0 + 2 * ox + w + 2 * lanesMax <= x.length
+        && (ow - ox >= lanesMax || o + ox + lanesMax <= end); ox += lanesMax) {
+      if (!maxPool2x2(y, argmax, x, corner0 + 2 * ox, o + ox, w)) {
         maxPoolWindows(y, argmax, x, corner0, o, w, 2, 2, 2, ox, Math.min(ow, ox + lanesMax));
       }
     }
@@ -156,13 +157,12 @@ final class VectorEngineKernels extends ScalarEngineKernels {
   }
 
   /**
-   * The 2x2 windows with top-left corners x[corner + 2i] for the first {@code lanes} lanes i (all:
-   * unmasked stores): the first maximum in row-major order (a, b on the top row, then c, d) and
+   * The 2x2 windows with top-left corners x[corner + 2i] for the lanes i: the first maximum in
+   * row-major order (a, b on the top row, then c, d) and
    * its index. Writes nothing and returns false when any of the four values of a lane is NaN
    * (NaN propagates as in the scalar code).
    */
-  private static boolean maxPool2x2(float[] y, int[] argmax, float[] x, int corner, int o, int w,
-      int lanes) {
+  private static boolean maxPool2x2(float[] y, int[] argmax, float[] x, int corner, int o, int w) {
     int n = F.length();
     FloatVector top0 = FloatVector.fromArray(F, x, corner);
     FloatVector top1 = FloatVector.fromArray(F, x, corner + n);
@@ -186,13 +186,8 @@ final class VectorEngineKernels extends ScalarEngineKernels {
     t = d.compare(VectorOperators.GT, m);
     m = m.blend(d, t);
     best = best.blend(base.add(w + 1), t.cast(I));
-    if (lanes == n) {
-      m.intoArray(y, o);
-      best.intoArray(argmax, o);
-    } else {
-      m.intoArray(y, o, F.indexInRange(0, lanes));
-      best.intoArray(argmax, o, I.indexInRange(0, lanes));
-    }
+    m.intoArray(y, o);
+    best.intoArray(argmax, o);
     return true;
   }
 

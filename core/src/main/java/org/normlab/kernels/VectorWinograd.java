@@ -1,7 +1,6 @@
 package org.normlab.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -34,35 +33,38 @@ final class VectorWinograd {
   /**
    * {@link ScalarEngineKernels#transformTileRow} with the lanes over tiles. Loads run past the
    * row's last tile into the quarters' slack ({@link ScalarEngineKernels#QUARTER_SLACK}); stores
-   * run past it into the writable part (rows written later) and are masked only at its end (a
-   * masked store costs a bounds check per lane).
+   * run whole vectors past it into the writable part (rows written later). Where that part ends
+   * first (the last row of the last channel), the row's tiles left run the scalar code: no masked
+   * stores, whose lane masks C2 built in slow generic code here.
    */
   static void transformTileRow(float[] v, int off, int stride, int writable, float[] quarters, int base,
       int quarter, int rowLen, int tw) {
     int half = 2 * quarter;
-    for (int tx = 0; tx < tw; tx += L) {
+    int tx = 0;
+    for (; tx < tw && writable - tx >= L; tx += L) {
       int d0 = base + tx;
       int d1 = d0 + half;
       int d2 = d0 + rowLen;
       int d3 = d1 + rowLen;
       int o = off + tx;
-      int lanes = writable - tx >= L ? L : tw - tx;
       // q0s = d0s - d2s, q1s = d1s + d2s, q2s = d2s - d1s, q3s = d1s - d3s
-      transformQuarterRow(v, o, stride, lanes, quarters, d0, d2, -1f, quarter);
-      transformQuarterRow(v, o + 4 * stride, stride, lanes, quarters, d1, d2, 1f, quarter);
-      transformQuarterRow(v, o + 8 * stride, stride, lanes, quarters, d2, d1, -1f, quarter);
-      transformQuarterRow(v, o + 12 * stride, stride, lanes, quarters, d1, d3, -1f, quarter);
+      transformQuarterRow(v, o, stride, quarters, d0, d2, -1f, quarter);
+      transformQuarterRow(v, o + 4 * stride, stride, quarters, d1, d2, 1f, quarter);
+      transformQuarterRow(v, o + 8 * stride, stride, quarters, d2, d1, -1f, quarter);
+      transformQuarterRow(v, o + 12 * stride, stride, quarters, d1, d3, -1f, quarter);
+    }
+    if (tx < tw) {
+      ScalarEngineKernels.transformTiles(v, off + tx, stride, quarters, base + tx, quarter, rowLen, tw - tx);
     }
   }
 
   /**
    * One row a of q = B^T d for a vector of tiles, q_s = first_s + sign * second_s, times B:
-   * v[o + b*stride] = q0 - q2, q1 + q2, q2 - q1, q1 - q3 for b = 0..3, in the first
-   * {@code lanes} lanes (all: unmasked). Column s of a d row lies in quarter s%2 at column
-   * offset s/2.
+   * v[o + b*stride] = q0 - q2, q1 + q2, q2 - q1, q1 - q3 for b = 0..3. Column s of a d row lies
+   * in quarter s%2 at column offset s/2.
    */
-  private static void transformQuarterRow(float[] v, int o, int stride, int lanes, float[] quarters,
-      int first, int second, float sign, int quarter) {
+  private static void transformQuarterRow(float[] v, int o, int stride, float[] quarters, int first,
+      int second, float sign, int quarter) {
     FloatVector signs = FloatVector.broadcast(F, sign);
     FloatVector q0 = FloatVector.fromArray(F, quarters, second)
         .fma(signs, FloatVector.fromArray(F, quarters, first));
@@ -72,18 +74,10 @@ final class VectorWinograd {
         .fma(signs, FloatVector.fromArray(F, quarters, first + 1));
     FloatVector q3 = FloatVector.fromArray(F, quarters, second + quarter + 1)
         .fma(signs, FloatVector.fromArray(F, quarters, first + quarter + 1));
-    if (lanes == L) {
-      q0.sub(q2).intoArray(v, o);
-      q1.add(q2).intoArray(v, o + stride);
-      q2.sub(q1).intoArray(v, o + 2 * stride);
-      q1.sub(q3).intoArray(v, o + 3 * stride);
-    } else {
-      VectorMask<Float> row = F.indexInRange(0, lanes);
-      q0.sub(q2).intoArray(v, o, row);
-      q1.add(q2).intoArray(v, o + stride, row);
-      q2.sub(q1).intoArray(v, o + 2 * stride, row);
-      q1.sub(q3).intoArray(v, o + 3 * stride, row);
-    }
+    q0.sub(q2).intoArray(v, o);
+    q1.add(q2).intoArray(v, o + stride);
+    q2.sub(q1).intoArray(v, o + 2 * stride);
+    q1.sub(q3).intoArray(v, o + 3 * stride);
   }
 
   /**
@@ -122,13 +116,15 @@ final class VectorWinograd {
   /**
    * One output row y[top ..] of a row of tw tiles whose first has its m[xi] at t0 + xi*s:
    * A^T's row {@code first / 4} with its signs, in vectors of tiles while their loads stay at or
-   * before lastLoad, and the rest by the scalar code.
+   * before lastLoad and their two whole-vector stores before {@code end} (or inside the row),
+   * and the rest by the scalar code.
    */
   private static void outputRow(float[] y, int top, int ow, int end, float[] m, int t0, int tw, int s,
       int lastLoad, int first, float sign) {
     int tx = 0;
-    for (; tx < tw && t0 + tx <= lastLoad; tx += L) {
-      outputVector(y, top + 2 * tx, ow - 2 * tx, end, m, t0 + tx, s, first, sign);
+    for (; tx < tw && t0 + tx <= lastLoad && (ow - 2 * tx >= 2 * L || top + 2 * tx + 2 * L <= end);
+        tx += L) {
+      outputVector(y, top + 2 * tx, ow - 2 * tx, m, t0 + tx, s, first, sign);
     }
     if (tx < tw) {
       ScalarEngineKernels.outputTiles(y, top, ow, first == 0, m, t0, s, tx, tw);
@@ -138,12 +134,12 @@ final class VectorWinograd {
   /**
    * One output row of a vector of tiles: r_b = (m[first + b] + sign*m[first + 4 + b]) +
    * sign*m[first + 8 + b] (xi rows of A^T m), then the columns (r0 + r1) + r2 and
-   * (r1 - r2) - r3 interleaved into y[dst ..], {@code columns} of them at most, or whole vectors
-   * where they end before {@code end} (the rows past this one are written later); m[xi] of the
-   * first tile at t + xi*s (lanes past the row's last tile compute values that are not kept).
+   * (r1 - r2) - r3 interleaved into y[dst ..]: whole vectors, the second only when the row has
+   * more than L columns left; m[xi] of the first tile at t + xi*s (lanes past the row's last tile
+   * compute values that later rows overwrite).
    */
-  private static void outputVector(float[] y, int dst, int columns, int end, float[] m, int t, int s,
-      int first, float sign) {
+  private static void outputVector(float[] y, int dst, int columns, float[] m, int t, int s, int first,
+      float sign) {
     FloatVector signs = FloatVector.broadcast(F, sign);
     int p = t + first * s;
     FloatVector r0 = FloatVector.fromArray(F, m, p + 8 * s)
@@ -156,19 +152,9 @@ final class VectorWinograd {
         .fma(signs, FloatVector.fromArray(F, m, p + 7 * s).fma(signs, FloatVector.fromArray(F, m, p + 3 * s)));
     FloatVector even = r0.add(r1).add(r2);
     FloatVector odd = r1.sub(r2).sub(r3);
-    FloatVector low = even.rearrange(INTERLEAVE_LOW, odd);
-    if (columns >= L || dst + L <= end) {
-      low.intoArray(y, dst);
-    } else {
-      low.intoArray(y, dst, F.indexInRange(0, columns));
-    }
+    even.rearrange(INTERLEAVE_LOW, odd).intoArray(y, dst);
     if (columns > L) {
-      FloatVector high = even.rearrange(INTERLEAVE_HIGH, odd);
-      if (columns >= 2 * L || dst + 2 * L <= end) {
-        high.intoArray(y, dst + L);
-      } else {
-        high.intoArray(y, dst + L, F.indexInRange(L, columns));
-      }
+      even.rearrange(INTERLEAVE_HIGH, odd).intoArray(y, dst + L);
     }
   }
 
