@@ -12,6 +12,8 @@ abstract sealed class Pool2d implements Layer permits MaxPool2d, AvgPool2d {
   final int kernel;
   final int stride;
   final int padding;
+  /** The name in backward's shape errors, built once rather than per step. */
+  private final String gradientName = getClass().getSimpleName() + " output gradient";
   Tensor input;
   PoolGeometry geometry;
 
@@ -51,7 +53,7 @@ abstract sealed class Pool2d implements Layer permits MaxPool2d, AvgPool2d {
     org.normlab.tensor.Shape expected = g.channelsLast()
         ? org.normlab.tensor.Shape.of(g.n(), g.outH(), g.outW(), g.c())
         : org.normlab.tensor.Shape.of(g.n(), g.c(), g.outH(), g.outW());
-    dy.requireShape(getClass().getSimpleName() + " output gradient", expected);
+    dy.requireShape(gradientName, expected);
     return input.zerosLike();
   }
 
