@@ -62,20 +62,22 @@ public interface EngineKernels {
 
   /**
    * Winograd F(2x2, 3x3) input transform of images [n0, n0+count) of x (N, C, H, W) for the
-   * stride-1 3x3 convolution g: v[(xi*C + c)*T + t] = (B^T d B)[xi] for every 4x4 input patch d
+   * stride-1 3x3 convolution g: v[(xi*C + c)*ld + t] = (B^T d B)[xi] for every 4x4 input patch d
    * (zero outside the image) of output tile t = (image*TH + ty)*TW + tx, which covers output
    * rows 2ty..2ty+1 and columns 2tx..2tx+1; T = count*TH*TW, TH = ceil(OH/2), TW = ceil(OW/2),
-   * B^T = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]].
+   * B^T = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]]. Each (xi, c) row has
+   * {@code ld >= T} floats; those past T are padding and may be overwritten with any finite or
+   * non-finite value.
    */
-  void winogradInput(float[] v, float[] x, int n0, int count, ConvGeometry g);
+  void winogradInput(float[] v, int ld, float[] x, int n0, int count, ConvGeometry g);
 
   /**
    * Winograd F(2x2, 3x3) output transform: y[image, co, 2ty+r, 2tx+s] = (A^T m A)[r][s] for the
-   * products m[(xi*out + co)*T + t] of {@link #winogradInput}'s tiles, A^T = [[1, 1, 1, 0],
-   * [0, 1, -1, -1]]; writes (overwrites) images [n0, n0+count) of y (N, out, OH, OW), dropping
-   * the half tiles past an odd edge.
+   * products m[(xi*out + co)*ld + t] of {@link #winogradInput}'s tiles (ld &gt;= T, the rest of
+   * each row unused), A^T = [[1, 1, 1, 0], [0, 1, -1, -1]]; writes (overwrites) images
+   * [n0, n0+count) of y (N, out, OH, OW), dropping the half tiles past an odd edge.
    */
-  void winogradOutput(float[] y, float[] m, int n0, int count, int out, ConvGeometry g);
+  void winogradOutput(float[] y, float[] m, int ld, int n0, int count, int out, ConvGeometry g);
 
   /**
    * The gradient of {@link #winogradOutput} with respect to its products: for each 2x2 block dY

@@ -168,11 +168,10 @@ public class ScalarEngineKernels implements EngineKernels {
   static final int QUARTER_SLACK = 64;
 
   @Override
-  public void winogradInput(float[] v, float[] x, int n0, int count, ConvGeometry g) {
+  public void winogradInput(float[] v, int ld, float[] x, int n0, int count, ConvGeometry g) {
     int th = (g.outH() + 1) / 2;
     int tw = (g.outW() + 1) / 2;
     int perImage = th * tw;
-    int tiles = count * perImage;
     int c = g.c();
     int h = g.h();
     int w = g.w();
@@ -204,10 +203,10 @@ public class ScalarEngineKernels implements EngineKernels {
             }
           }
         }
-        int vOff = ch * tiles + n * perImage;
-        int later = ch + 1 < c ? tiles : 0;
+        int vOff = ch * ld + n * perImage;
+        int later = ch + 1 < c ? ld : 0;
         for (int ty = 0; ty < th; ty++) {
-          transformTileRow(v, vOff + ty * tw, c * tiles, tiles - n * perImage - ty * tw + later, quarters,
+          transformTileRow(v, vOff + ty * tw, c * ld, ld - n * perImage - ty * tw + later, quarters,
               ty * rowLen, quarter, rowLen, tw);
         }
       }
@@ -253,18 +252,17 @@ public class ScalarEngineKernels implements EngineKernels {
   }
 
   @Override
-  public void winogradOutput(float[] y, float[] m, int n0, int count, int out, ConvGeometry g) {
+  public void winogradOutput(float[] y, float[] m, int ld, int n0, int count, int out, ConvGeometry g) {
     int oh = g.outH();
     int ow = g.outW();
     int th = (oh + 1) / 2;
     int tw = (ow + 1) / 2;
-    int tiles = count * th * tw;
-    int s = out * tiles;
+    int s = out * ld;
     for (int n = 0; n < count; n++) {
       for (int co = 0; co < out; co++) {
         int plane = ((n0 + n) * out + co) * oh * ow;
         for (int ty = 0; ty < th; ty++) {
-          int t0 = co * tiles + (n * th + ty) * tw;
+          int t0 = co * ld + (n * th + ty) * tw;
           int top = plane + 2 * ty * ow;
           outputTiles(y, top, ow, true, m, t0, s, 0, tw);
           if (2 * ty + 1 < oh) {

@@ -114,8 +114,8 @@ final class VectorEngineKernels extends ScalarEngineKernels {
   }
 
   @Override
-  public void winogradOutput(float[] y, float[] m, int n0, int count, int out, ConvGeometry g) {
-    VectorWinograd.output(y, m, n0, count, out, g);
+  public void winogradOutput(float[] y, float[] m, int ld, int n0, int count, int out, ConvGeometry g) {
+    VectorWinograd.output(y, m, ld, n0, count, out, g);
   }
 
   @Override

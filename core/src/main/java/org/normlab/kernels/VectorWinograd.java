@@ -85,13 +85,12 @@ final class VectorWinograd {
    * would run past the end of m (the last tiles of the last channel) runs the scalar code: loads
    * stay unmasked, as masked loads made C2 give up on the method's intrinsics.
    */
-  static void output(float[] y, float[] m, int n0, int count, int out, ConvGeometry g) {
+  static void output(float[] y, float[] m, int ld, int n0, int count, int out, ConvGeometry g) {
     int oh = g.outH();
     int ow = g.outW();
     int th = (oh + 1) / 2;
     int tw = (ow + 1) / 2;
-    int tiles = count * th * tw;
-    int s = out * tiles;
+    int s = out * ld;
     int lastLoad = m.length - 15 * s - L;
     // the outputs of these images: stores may run past a row into those written later
     int end = (n0 + count) * out * oh * ow;
@@ -99,7 +98,7 @@ final class VectorWinograd {
       for (int co = 0; co < out; co++) {
         int plane = ((n0 + n) * out + co) * oh * ow;
         for (int ty = 0; ty < th; ty++) {
-          int t0 = co * tiles + (n * th + ty) * tw;
+          int t0 = co * ld + (n * th + ty) * tw;
           int top = plane + 2 * ty * ow;
           boolean bottom = 2 * ty + 1 < oh;
           // output row 2ty: A^T's first row (m0 + m1 + m2); row 2ty+1: the second (m1 - m2 - m3);

@@ -37,11 +37,18 @@ class WinogradTest {
         ConvGeometry g = new ConvGeometry(3, 5, w, 3, 3, 1, 1, pad, pad);
         int tiles = 2 * ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2);
         float[] x = random(tilesPerRow * 10 + pad, 3 * 3 * 5 * w);
-        float[] vs = new float[16 * 3 * tiles];
-        float[] vv = new float[16 * 3 * tiles];
-        SCALAR.winogradInput(vs, x, 1, 2, g);
-        VECTOR.winogradInput(vv, x, 1, 2, g);
-        AllClose.assertAllClose(vv, vs, 0, 0, "input transform " + g + " (same operations: same bits)");
+        // rows of exactly T floats, and padded rows (whose padding may be overwritten)
+        for (int ld : new int[] {tiles, tiles + 7}) {
+          float[] vs = new float[16 * 3 * ld];
+          float[] vv = new float[16 * 3 * ld];
+          SCALAR.winogradInput(vs, ld, x, 1, 2, g);
+          VECTOR.winogradInput(vv, ld, x, 1, 2, g);
+          for (int row = 0; row < 16 * 3; row++) {
+            AllClose.assertAllClose(java.util.Arrays.copyOfRange(vv, row * ld, row * ld + tiles),
+                java.util.Arrays.copyOfRange(vs, row * ld, row * ld + tiles), 0, 0,
+                "input transform row " + row + ", ld " + ld + ", " + g + " (same operations: same bits)");
+          }
+        }
       }
     }
   }
@@ -61,16 +68,20 @@ class WinogradTest {
         ConvGeometry g = new ConvGeometry(3, oh, ow, 3, 3, 1, 1, 1, 1);
         int tiles = count * ((oh + 1) / 2) * ((ow + 1) / 2);
         int outputs = (count + 1) * out * oh * ow;
-        float[] m = random(tilesPerRow * 3L + oh, 16 * out * tiles);
-        float[] ys = new float[outputs];
-        float[] yv = new float[outputs];
-        java.util.Arrays.fill(ys, Float.NaN);
-        java.util.Arrays.fill(yv, Float.NaN);
-        SCALAR.winogradOutput(ys, m, 1, count, out, g);
-        VECTOR.winogradOutput(yv, m, 1, count, out, g);
-        AllClose.assertAllClose(yv, ys, 0, 0, "output transform " + g + " (same operations: same bits)");
-        for (int i = 0; i < out * oh * ow; i++) {
-          assertTrue(Float.isNaN(yv[i]), "image 0 is not one of the transformed images: left as it was");
+        // products in rows of exactly T floats, and in padded rows
+        for (int ld : new int[] {tiles, tiles + 5}) {
+          float[] m = random(tilesPerRow * 3L + oh + ld, 16 * out * ld);
+          float[] ys = new float[outputs];
+          float[] yv = new float[outputs];
+          java.util.Arrays.fill(ys, Float.NaN);
+          java.util.Arrays.fill(yv, Float.NaN);
+          SCALAR.winogradOutput(ys, m, ld, 1, count, out, g);
+          VECTOR.winogradOutput(yv, m, ld, 1, count, out, g);
+          AllClose.assertAllClose(yv, ys, 0, 0, "output transform, ld " + ld + ", " + g
+              + " (same operations: same bits)");
+          for (int i = 0; i < out * oh * ow; i++) {
+            assertTrue(Float.isNaN(yv[i]), "image 0 is not one of the transformed images: left as it was");
+          }
         }
         float[] dy = random(tilesPerRow * 5L + oh, outputs);
         float[] dms = new float[16 * out * tiles];
