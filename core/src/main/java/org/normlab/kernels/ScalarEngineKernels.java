@@ -258,19 +258,30 @@ public class ScalarEngineKernels implements EngineKernels {
     int th = (oh + 1) / 2;
     int tw = (ow + 1) / 2;
     int s = out * ld;
+    // the outputs of these images: a row may write past its end into rows written later
+    int end = (n0 + count) * out * oh * ow;
     for (int n = 0; n < count; n++) {
       for (int co = 0; co < out; co++) {
         int plane = ((n0 + n) * out + co) * oh * ow;
         for (int ty = 0; ty < th; ty++) {
           int t0 = co * ld + (n * th + ty) * tw;
           int top = plane + 2 * ty * ow;
-          outputTiles(y, top, ow, true, m, t0, s, 0, tw);
+          outputRow(y, top, ow, end, m, t0, tw, s, true);
           if (2 * ty + 1 < oh) {
-            outputTiles(y, top + ow, ow, false, m, t0, s, 0, tw);
+            outputRow(y, top + ow, ow, end, m, t0, tw, s, false);
           }
         }
       }
     }
+  }
+
+  /**
+   * One output row y[row ..] of {@link #winogradOutput}: the top or bottom row of a row of tw
+   * tiles whose first has its m[xi] at t0 + xi*s (see {@link #outputTiles}). The outputs from
+   * row up to {@code end} may be overwritten: the caller writes those past the row later.
+   */
+  void outputRow(float[] y, int row, int ow, int end, float[] m, int t0, int tw, int s, boolean top) {
+    outputTiles(y, row, ow, top, m, t0, s, 0, tw);
   }
 
   /**
@@ -311,8 +322,17 @@ public class ScalarEngineKernels implements EngineKernels {
       int ty = t / tw % th;
       int ox = 2 * (t % tw);
       int top = (n0 + n) * out * planeSize + 2 * ty * ow + ox;
-      outputGradientChannels(dm, dy, t, 0, out, s, top, planeSize, ow, 2 * ty + 1 < oh, ox + 1 < ow);
+      outputGradientTile(dm, dy, t, out, s, top, planeSize, ow, 2 * ty + 1 < oh, ox + 1 < ow);
     }
+  }
+
+  /**
+   * {@link #winogradOutputGradient} of tile t for all channels, the first of which has its 2x2
+   * block's top-left value at dy[top] (see {@link #outputGradientChannels}).
+   */
+  void outputGradientTile(float[] dm, float[] dy, int t, int out, int s, int top, int planeSize, int ow,
+      boolean bottom, boolean right) {
+    outputGradientChannels(dm, dy, t, 0, out, s, top, planeSize, ow, bottom, right);
   }
 
   /**

@@ -114,13 +114,14 @@ final class VectorEngineKernels extends ScalarEngineKernels {
   }
 
   @Override
-  public void winogradOutput(float[] y, float[] m, int ld, int n0, int count, int out, ConvGeometry g) {
-    VectorWinograd.output(y, m, ld, n0, count, out, g);
+  void outputRow(float[] y, int row, int ow, int end, float[] m, int t0, int tw, int s, boolean top) {
+    VectorWinograd.outputRow(y, row, ow, end, m, t0, tw, s, top);
   }
 
   @Override
-  public void winogradOutputGradient(float[] dm, float[] dy, int n0, int count, int out, ConvGeometry g) {
-    VectorWinograd.outputGradient(dm, dy, n0, count, out, g);
+  void outputGradientTile(float[] dm, float[] dy, int t, int out, int s, int top, int planeSize, int ow,
+      boolean bottom, boolean right) {
+    VectorWinograd.outputGradientTile(dm, dy, t, out, s, top, planeSize, ow, bottom, right);
   }
 
   /** Lane i: the even element 2i of two concatenated vectors (exceptional indices: the second). */

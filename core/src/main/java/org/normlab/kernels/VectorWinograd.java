@@ -11,7 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * once, so both are the correctly rounded a - b).
  *
  * <p>The input and output transforms put the lanes over a row of tiles (tx); the output gradient,
- * whose result has the channels innermost, over channels, gathering each channel's value.
+ * whose result has the channels innermost, over channels, gathering each channel's value. The
+ * loops over images, channels and rows are {@link ScalarEngineKernels}'s; these are the rows
+ * and tiles they call.
  *
  * <p>Each method holds few vectors: a method holding the 16 vectors of a whole tile was too large
  * for C1 ("out of virtual registers in LIR generator"), which in some JVM runs left it uncompiled
@@ -81,52 +83,25 @@ final class VectorWinograd {
   }
 
   /**
-   * {@link EngineKernels#winogradOutput} with the lanes over a row of tiles. A vector whose loads
-   * would run past the end of m (the last tiles of the last channel) runs the scalar code: loads
-   * stay unmasked, as masked loads made C2 give up on the method's intrinsics.
+   * {@link ScalarEngineKernels#outputRow} with the lanes over tiles, in vectors while their loads
+   * stay within m (a vector past the end of m, at the last tiles of the last channel, runs the
+   * scalar code: loads stay unmasked, as masked loads made C2 give up on the method's
+   * intrinsics) and their two whole-vector stores end before {@code end} or inside the row; the
+   * rest by the scalar code. Output row 2ty uses A^T's first row (m0 + m1 + m2), row 2ty+1 its
+   * second (m1 - m2 - m3).
    */
-  static void output(float[] y, float[] m, int ld, int n0, int count, int out, ConvGeometry g) {
-    int oh = g.outH();
-    int ow = g.outW();
-    int th = (oh + 1) / 2;
-    int tw = (ow + 1) / 2;
-    int s = out * ld;
+  static void outputRow(float[] y, int row, int ow, int end, float[] m, int t0, int tw, int s,
+      boolean top) {
     int lastLoad = m.length - 15 * s - L;
-    // the outputs of these images: stores may run past a row into those written later
-    int end = (n0 + count) * out * oh * ow;
-    for (int n = 0; n < count; n++) {
-      for (int co = 0; co < out; co++) {
-        int plane = ((n0 + n) * out + co) * oh * ow;
-        for (int ty = 0; ty < th; ty++) {
-          int t0 = co * ld + (n * th + ty) * tw;
-          int top = plane + 2 * ty * ow;
-          boolean bottom = 2 * ty + 1 < oh;
-          // output row 2ty: A^T's first row (m0 + m1 + m2); row 2ty+1: the second (m1 - m2 - m3);
-          // each row whole before the next, so that stores running past a row's end are overwritten
-          outputRow(y, top, ow, end, m, t0, tw, s, lastLoad, 0, 1f);
-          if (bottom) {
-            outputRow(y, top + ow, ow, end, m, t0, tw, s, lastLoad, 4, -1f);
-          }
-        }
-      }
-    }
-  }
-
-  /**
-   * One output row y[top ..] of a row of tw tiles whose first has its m[xi] at t0 + xi*s:
-   * A^T's row {@code first / 4} with its signs, in vectors of tiles while their loads stay at or
-   * before lastLoad and their two whole-vector stores before {@code end} (or inside the row),
-   * and the rest by the scalar code.
-   */
-  private static void outputRow(float[] y, int top, int ow, int end, float[] m, int t0, int tw, int s,
-      int lastLoad, int first, float sign) {
+    int first = top ? 0 : 4;
+    float sign = top ? 1f : -1f;
     int tx = 0;
-    for (; tx < tw && t0 + tx <= lastLoad && (ow - 2 * tx >= 2 * L || top + 2 * tx + 2 * L <= end);
+    for (; tx < tw && t0 + tx <= lastLoad && (ow - 2 * tx >= 2 * L || row + 2 * tx + 2 * L <= end);
         tx += L) {
-      outputVector(y, top + 2 * tx, ow - 2 * tx, m, t0 + tx, s, first, sign);
+      outputVector(y, row + 2 * tx, ow - 2 * tx, m, t0 + tx, s, first, sign);
     }
     if (tx < tw) {
-      ScalarEngineKernels.outputTiles(y, top, ow, first == 0, m, t0, s, tx, tw);
+      ScalarEngineKernels.outputTiles(y, row, ow, top, m, t0, s, tx, tw);
     }
   }
 
@@ -157,39 +132,31 @@ final class VectorWinograd {
     }
   }
 
+  /** Per thread: lane offsets i * planeSize of the last plane size used, for the gathers. */
+  private static final ThreadLocal<int[]> PLANES = ThreadLocal.withInitial(() -> new int[L]);
+
   /**
-   * {@link EngineKernels#winogradOutputGradient} with the lanes over channels: each tile's four
-   * dY values of L channels are gathered (the channel planes lie OH*OW apart) and its 16
+   * {@link ScalarEngineKernels#outputGradientTile} with the lanes over channels: a whole tile's
+   * four dY values of L channels are gathered (the channel planes lie OH*OW apart) and its 16
    * results stored contiguously. Tiles at an odd edge and the last out % L channels run the
    * scalar code.
    */
-  static void outputGradient(float[] dm, float[] dy, int n0, int count, int out, ConvGeometry g) {
-    int oh = g.outH();
-    int ow = g.outW();
-    int th = (oh + 1) / 2;
-    int tw = (ow + 1) / 2;
-    int tiles = count * th * tw;
-    int s = tiles * out;
-    int planeSize = oh * ow;
-    int vectorChannels = out - out % L;
-    int[] planes = new int[L];
-    for (int i = 0; i < L; i++) {
-      planes[i] = i * planeSize;
-    }
-    for (int t = 0; t < tiles; t++) {
-      int n = t / (th * tw);
-      int ty = t / tw % th;
-      int ox = 2 * (t % tw);
-      int top = (n0 + n) * out * planeSize + 2 * ty * ow + ox;
-      int co = 0;
-      if (2 * ty + 1 < oh && ox + 1 < ow) {
-        for (; co < vectorChannels; co += L) {
-          gradientTile(dm, t * out + co, s, dy, top + co * planeSize, ow, planes);
+  static void outputGradientTile(float[] dm, float[] dy, int t, int out, int s, int top, int planeSize,
+      int ow, boolean bottom, boolean right) {
+    int co = 0;
+    if (bottom && right) {
+      int[] planes = PLANES.get();
+      if (planes[1] != planeSize) {
+        for (int i = 0; i < L; i++) {
+          planes[i] = i * planeSize;
         }
       }
-      ScalarEngineKernels.outputGradientChannels(dm, dy, t, co, out, s, top + co * planeSize, planeSize,
-          ow, 2 * ty + 1 < oh, ox + 1 < ow);
+      for (; co + L <= out; co += L) {
+        gradientTile(dm, t * out + co, s, dy, top + co * planeSize, ow, planes);
+      }
     }
+    ScalarEngineKernels.outputGradientChannels(dm, dy, t, co, out, s, top + co * planeSize, planeSize, ow,
+        bottom, right);
   }
 
   /**
