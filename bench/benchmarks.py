@@ -37,7 +37,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 TORCH_DIR = os.path.join(HERE, "torch")
 COPY_JMH = "org.normlab.bench.StreamBench.copy"
-VECTOR_FLAG = "--add-modules=jdk.incubator.vector"
+# normlab as its launcher (./normlab) and its tests run it: the Vector API module and the parallel
+# collector. Under G1, the JVM's default, a training step's large short-lived tensors are humongous
+# objects: the cnn-bn step measured about 280 ms against 220-250 ms with the parallel collector.
+VECTOR_FLAG = "--add-modules=jdk.incubator.vector -XX:+UseParallelGC"
 
 # PyTorch at its best on this machine (shared/docs/benchmarks.md): OpenBLAS's AVX-512 kernels,
 # and an allocator that reuses memory instead of mapping fresh pages for every large tensor.
