@@ -52,8 +52,9 @@ final class GemmPacking {
   /**
    * {@code dst[dstOff + p * width + r] = src[srcOff + r * ld + p]} for r &lt; rows, p &lt; kc: the
    * transposing copy of both packings in plain Java ({@link GemmKernels#interleaveRows}; the
-   * vector kernel transposes eight-row panels in registers). Four rows at a time, so that each step writes four
-   * neighbouring floats of the panel instead of one (about 35% faster than row by row).
+   * vector kernel transposes eight-row panels in registers). Four rows at a time, so that each
+   * step writes four neighbouring floats of the panel instead of one (about 35% faster than row
+   * by row).
    */
   static void interleaveRows(float[] dst, int dstOff, int width, float[] src, int srcOff,
       int ld, int rows, int kc) {

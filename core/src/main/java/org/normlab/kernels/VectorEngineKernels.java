@@ -10,9 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link EngineKernels} on the Vector API: the elementwise activation loops, bias adds and 2x2
  * max pooling; the other gather-shaped loops (im2col, other pooling) are inherited from
- * {@link ScalarEngineKernels}; the
- * Winograd transforms are in {@link VectorWinograd}. Loaded only through {@link VectorKernels}.
- * Tails run the scalar code.
+ * {@link ScalarEngineKernels}, and the Winograd transforms are in {@link VectorWinograd}. Loaded
+ * only through {@link VectorKernels}. Tails run the scalar code.
  */
 final class VectorEngineKernels extends ScalarEngineKernels {
   private static final VectorSpecies<Float> F = VectorKernels.F;
@@ -124,12 +123,8 @@ final class VectorEngineKernels extends ScalarEngineKernels {
     VectorWinograd.outputGradientTile(dm, dy, t, out, s, top, planeSize, ow, bottom, right);
   }
 
-  /** Lane i: the even element 2i of two concatenated vectors (exceptional indices: the second). */
-  private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F,
-      i -> 2 * i < F.length() ? 2 * i : 2 * i - 2 * F.length());
-  /** Lane i: the odd element 2i + 1 of two concatenated vectors. */
-  private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(F,
-      i -> 2 * i + 1 < F.length() ? 2 * i + 1 : 2 * i + 1 - 2 * F.length());
+  private static final VectorShuffle<Float> EVEN = VectorShuffles.EVEN;
+  private static final VectorShuffle<Float> ODD = VectorShuffles.ODD;
   private static final IntVector TWICE_IOTA = IntVector.zero(I).addIndex(2);
 
   /**
@@ -159,9 +154,8 @@ final class VectorEngineKernels extends ScalarEngineKernels {
 
   /**
    * The 2x2 windows with top-left corners x[corner + 2i] for the lanes i: the first maximum in
-   * row-major order (a, b on the top row, then c, d) and
-   * its index. Writes nothing and returns false when any of the four values of a lane is NaN
-   * (NaN propagates as in the scalar code).
+   * row-major order (a, b on the top row, then c, d) and its index. Writes nothing and returns
+   * false when any of the four values of a lane is NaN (NaN propagates as in the scalar code).
    */
   private static boolean maxPool2x2(float[] y, int[] argmax, float[] x, int corner, int o, int w) {
     int n = F.length();

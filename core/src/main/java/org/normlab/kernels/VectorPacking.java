@@ -19,31 +19,18 @@ final class VectorPacking {
   private static final int L = F.length();
   /** Panel width this transpose serves. */
   static final int WIDTH = 8;
-  private static final VectorShuffle<Float> LOW1 = interleave(1, 0);
-  private static final VectorShuffle<Float> HIGH1 = interleave(1, L / 2);
-  private static final VectorShuffle<Float> LOW2 = interleave(2, 0);
-  private static final VectorShuffle<Float> HIGH2 = interleave(2, L / 2);
-  private static final VectorShuffle<Float> LOW4 = interleave(4, 0);
-  private static final VectorShuffle<Float> HIGH4 = interleave(4, L / 2);
+  private static final VectorShuffle<Float> LOW1 = VectorShuffles.INTERLEAVE_LOW;
+  private static final VectorShuffle<Float> HIGH1 = VectorShuffles.INTERLEAVE_HIGH;
+  private static final VectorShuffle<Float> LOW2 = VectorShuffles.interleave(2, 0);
+  private static final VectorShuffle<Float> HIGH2 = VectorShuffles.interleave(2, L / 2);
+  private static final VectorShuffle<Float> LOW4 = VectorShuffles.interleave(4, 0);
+  private static final VectorShuffle<Float> HIGH4 = VectorShuffles.interleave(4, L / 2);
 
   private VectorPacking() {}
 
   /** Whether this machine's vectors suit the transpose (8 or 16 floats). */
   static boolean applies() {
     return L == 8 || L == 16;
-  }
-
-  /**
-   * The shuffle taking units of {@code unit} floats alternately from two vectors a and b,
-   * starting at float {@code from} of each: a[from..], b[from..], a[from + unit..], ... (indices
-   * of b are exceptional, i - L).
-   */
-  private static VectorShuffle<Float> interleave(int unit, int from) {
-    return VectorShuffle.fromOp(F, i -> {
-      int u = i / unit;
-      int source = from + (u / 2) * unit + i % unit;
-      return u % 2 == 0 ? source : source - L;
-    });
   }
 
   /**

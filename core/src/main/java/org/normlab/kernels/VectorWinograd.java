@@ -1,7 +1,6 @@
 package org.normlab.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -23,12 +22,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorWinograd {
   private static final VectorSpecies<Float> F = VectorKernels.F;
   private static final int L = F.length();
-  /** Interleaves two vectors even, odd: lane i of the first half is even[i/2] or odd[i/2]. */
-  private static final VectorShuffle<Float> INTERLEAVE_LOW = VectorShuffle.fromOp(F,
-      i -> i % 2 == 0 ? i / 2 : i / 2 - L);
-  /** The second half of the interleave: lane i is even[(L+i)/2] or odd[(L+i)/2]. */
-  private static final VectorShuffle<Float> INTERLEAVE_HIGH = VectorShuffle.fromOp(F,
-      i -> i % 2 == 0 ? (L + i) / 2 : (L + i) / 2 - L);
 
   private VectorWinograd() {}
 
@@ -121,14 +114,16 @@ final class VectorWinograd {
     FloatVector r1 = FloatVector.fromArray(F, m, p + 9 * s)
         .fma(signs, FloatVector.fromArray(F, m, p + 5 * s).fma(signs, FloatVector.fromArray(F, m, p + s)));
     FloatVector r2 = FloatVector.fromArray(F, m, p + 10 * s)
-        .fma(signs, FloatVector.fromArray(F, m, p + 6 * s).fma(signs, FloatVector.fromArray(F, m, p + 2 * s)));
+        .fma(signs, FloatVector.fromArray(F, m, p + 6 * s)
+            .fma(signs, FloatVector.fromArray(F, m, p + 2 * s)));
     FloatVector r3 = FloatVector.fromArray(F, m, p + 11 * s)
-        .fma(signs, FloatVector.fromArray(F, m, p + 7 * s).fma(signs, FloatVector.fromArray(F, m, p + 3 * s)));
+        .fma(signs, FloatVector.fromArray(F, m, p + 7 * s)
+            .fma(signs, FloatVector.fromArray(F, m, p + 3 * s)));
     FloatVector even = r0.add(r1).add(r2);
     FloatVector odd = r1.sub(r2).sub(r3);
-    even.rearrange(INTERLEAVE_LOW, odd).intoArray(y, dst);
+    even.rearrange(VectorShuffles.INTERLEAVE_LOW, odd).intoArray(y, dst);
     if (columns > L) {
-      even.rearrange(INTERLEAVE_HIGH, odd).intoArray(y, dst + L);
+      even.rearrange(VectorShuffles.INTERLEAVE_HIGH, odd).intoArray(y, dst + L);
     }
   }
 
