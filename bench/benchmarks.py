@@ -14,6 +14,8 @@ Rows come from bench/torch/*.py: each module defines ROWS, a list of dicts with
   flops    floating-point operations per call, or None (gives GFLOP/s)
   target   None, a string, or {threads: string}; comma-separated conditions, all of which must hold:
            "2x PyTorch", ">= 150 GFLOP/s", ">= 30 GB/s", ">= 85% of copy", ">= 1.8x 1-thread"
+  optional (may be left out) True for rows that only run when --rows selects them by name (the
+           ceiling rows of bench/torch/ceiling.py), not in a default full run
 
 For every row and thread count the script runs normlab (one JMH fork) and PyTorch (a fresh
 /usr/bin/python3 process with the thread settings in its environment) back to back, for
@@ -404,7 +406,8 @@ def main(argv):
         return 0
     args = parse_args(argv)
     rows, load_errors = load_rows()
-    rows = [r for r in rows if re.search(args.rows, r["id"])]
+    rows = [r for r in rows
+            if re.search(args.rows, r["id"]) and (args.rows or not r.get("optional"))]
     if args.list:
         for r in rows:
             print(f"{r['id']:45} {r['jmh']} {r['params']}")

@@ -38,9 +38,19 @@ public class StreamBench {
   @Param({"134217728"})
   public String bytes;
 
+  /** Input arrays of {@link #vectorStream} (its bytes are split evenly over reads + writes). */
+  @Param({"1"})
+  public int reads;
+
+  /** Output arrays of {@link #vectorStream}. */
+  @Param({"1"})
+  public int writes;
+
   private float[] src;
   private float[] dst;
   private float[] x;
+  private float[][] streamIn;
+  private float[][] streamOut;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -53,6 +63,17 @@ public class StreamBench {
     src = Tensor.uniform(1, -1f, 1f, Layout.ROW_MAJOR, copyFloats).data();
     dst = new float[copyFloats];
     x = Tensor.uniform(2, -1f, 1f, Layout.ROW_MAJOR, (int) (moved / 4)).data();
+    if (reads < 1 || writes < 1) {
+      throw new IllegalArgumentException("reads, writes: expected at least 1 each, got " + reads
+          + ", " + writes);
+    }
+    int step = StreamKernel.F.length();
+    int perArray = (int) (moved / 4 / (reads + writes) / step * step);
+    streamIn = new float[reads][];
+    for (int r = 0; r < reads; r++) {
+      streamIn[r] = Tensor.uniform(3 + r, -1f, 1f, Layout.ROW_MAJOR, perArray).data();
+    }
+    streamOut = new float[writes][perArray];
   }
 
   /** dst = src: reads bytes / 2, writes bytes / 2. */
@@ -62,6 +83,20 @@ public class StreamBench {
     float[] d = dst;
     Parallel.forRange(0, s.length, PIECE, (from, to) -> System.arraycopy(s, from, d, from, to - from));
     return d;
+  }
+
+  /**
+   * The load/store ceiling of a computing kernel: {@code reads} arrays in, {@code writes} arrays
+   * out, {@code bytes} moved in all (see {@link StreamKernel}), in the copy's pieces.
+   */
+  @Benchmark
+  public float[][] vectorStream() {
+    float[][] in = streamIn;
+    float[][] out = streamOut;
+    int step = StreamKernel.F.length();
+    int pieceFloats = PIECE / step * step;
+    Parallel.forRange(0, out[0].length, pieceFloats, (from, to) -> StreamKernel.run(in, out, from, to));
+    return out;
   }
 
   /** sum of x^2 in double over bytes / 4 floats (deterministic chunked reduction). */

@@ -1,0 +1,59 @@
+"""Ceiling rows: can a speed target be met at all? For every memory-bound row whose target asks for
+a multiple of PyTorch's speed, the same PyTorch operation is timed beside the fastest loop a normlab
+kernel could be: StreamKernel's vector loads and stores moving the row's minimum bytes (forward
+rows: one array in, one out; forward+backward rows: three in, two out), nothing computed. Its
+"PyTorch/normlab" is the most any Java kernel could reach against PyTorch in that run; where it is
+below the row's multiple, the target is beyond this machine's memory bandwidth for code that
+reads and writes those bytes. (Its "of copy" compares the loop with System.arraycopy of the same
+bytes, the ceiling the other tables use.)
+
+The rows are optional (a default full run leaves them out): run them with --rows '^ceiling' and
+--out in bench/results/ when a target is in question.
+"""
+import importlib.util
+import os
+import re
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCES = ("batch_norm.py", "norm_family.py")
+SECTION = "Ceilings: the same bytes through a vector load/store loop"
+JMH = "org.normlab.bench.StreamBench.vectorStream"
+
+
+def _rows_of(file_name):
+    path = os.path.join(HERE, file_name)
+    spec = importlib.util.spec_from_file_location("normlab_ceiling_" + file_name[:-3], path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.ROWS
+
+
+def _streams(row_id):
+    """(arrays read, arrays written) of the row's minimum bytes."""
+    return (3, 2) if row_id.endswith("fwd_bwd") else (1, 1)
+
+
+def _multiple(target):
+    found = re.search(r"([\d.]+)x PyTorch", str(target))
+    return found.group(1) if found else None
+
+
+ROWS = []
+for _source in SOURCES:
+    for _row in _rows_of(_source):
+        _times = _multiple(_row["target"])
+        if not _row["bytes"] or not _times:
+            continue
+        _reads, _writes = _streams(_row["id"])
+        ROWS.append(dict(
+            id="ceiling." + _row["id"],
+            section=SECTION,
+            name=f"{_reads} in / {_writes} out, the bytes of: {_row['name']}",
+            jmh=JMH,
+            params={"bytes": str(_row["bytes"]), "reads": str(_reads), "writes": str(_writes)},
+            torch=_row["torch"],
+            bytes=_row["bytes"],
+            flops=None,
+            target=f"{_times}x PyTorch",
+            optional=True,
+        ))
