@@ -46,6 +46,15 @@ public final class BatchNormLayer implements Layer {
     return bn.forward(x);
   }
 
+  /**
+   * This layer followed by a ReLU, fused ({@link BatchNorm#forwardRelu}); {@link #backward} then
+   * takes the gradient of both. {@link Sequential} calls it for a batch norm layer directly
+   * followed by {@link ReLU} when {@link Sequential#setBatchNormReluFused} is on.
+   */
+  public Tensor forwardRelu(Tensor x) {
+    return bn.forwardRelu(x);
+  }
+
   @Override
   public Tensor backward(Tensor dy) {
     return bn.backward(dy);

@@ -132,6 +132,21 @@ public final class BatchNorm {
    * returns {@code out}. Caches x (and out, with fused ReLU) for {@link #backward}.
    */
   public Tensor forward(Tensor x, Tensor out) {
+    return forward(x, out, fusedRelu);
+  }
+
+  /**
+   * relu(forward(x)) in one pass, whatever {@code optFusedRelu} says: the ReLU is applied as the
+   * normalized values are written, and {@link #backward} then differentiates relu(bn(x)) (dy masked
+   * where the output is 0). Bitwise what forward followed by a separate ReLU gives, in both
+   * directions, without the intermediate tensor and its two extra passes over memory.
+   */
+  public Tensor forwardRelu(Tensor x) {
+    checkInput(x);
+    return forward(x, x.zerosLike(), true);
+  }
+
+  private Tensor forward(Tensor x, Tensor out, boolean relu) {
     checkInput(x);
     out.requireSameShape("out", x);
     if (out.data() == x.data()) {
@@ -149,17 +164,17 @@ public final class BatchNorm {
       r[g] = ones(channels);
       d[g] = new double[channels];
       if (batchStats) {
-        forwardBatchStats(out, x, blocks[g], mean[g], rstd[g], r[g], d[g]);
+        forwardBatchStats(out, x, blocks[g], mean[g], rstd[g], r[g], d[g], relu);
       } else {
-        forwardRunningStats(out, x, blocks[g], mean[g], rstd[g]);
+        forwardRunningStats(out, x, blocks[g], mean[g], rstd[g], relu);
       }
     }
-    saved = new Saved(x, fusedRelu ? out : null, blocks, mean, rstd, r, d, batchStats);
+    saved = new Saved(x, relu ? out : null, blocks, mean, rstd, r, d, batchStats);
     return out;
   }
 
   private void forwardBatchStats(Tensor out, Tensor x, Block block, double[] mean, double[] rstd,
-      double[] r, double[] d) {
+      double[] r, double[] d, boolean relu) {
     double[] var = new double[channels];
     float[] m = new float[channels];
     float[] a = new float[channels];
@@ -188,14 +203,15 @@ public final class BatchNorm {
         a[ch] = (float) (g * rstd[ch] * r[ch]);
         b[ch] = (float) (g * d[ch] + (beta == null ? 0.0 : beta[ch]));
       }
-      passes.normalize(out.data(), x.data(), block, c0, c1, m, a, b, fusedRelu);
+      passes.normalize(out.data(), x.data(), block, c0, c1, m, a, b, relu);
     }
     if (training && trackRunningStats && updateRunningStats) {
       running.update(mean, var, block.count());
     }
   }
 
-  private void forwardRunningStats(Tensor out, Tensor x, Block block, double[] mean, double[] rstd) {
+  private void forwardRunningStats(Tensor out, Tensor x, Block block, double[] mean, double[] rstd,
+      boolean relu) {
     float[] m = new float[channels];
     float[] a = new float[channels];
     float[] b = new float[channels];
@@ -208,7 +224,7 @@ public final class BatchNorm {
       a[ch] = (float) (gammaOf(ch) * rstd[ch]);
       b[ch] = (float) betaOf(ch);
     }
-    passes.normalize(out.data(), x.data(), block, 0, channels, m, a, b, fusedRelu);
+    passes.normalize(out.data(), x.data(), block, 0, channels, m, a, b, relu);
   }
 
   // ---- backward --------------------------------------------------------------------------
