@@ -17,8 +17,9 @@ import org.normlab.tensor.Tensor;
  * activations; after {@link #backward} each parameter's gradient is in its {@link Parameter}.
  *
  * <p>With {@link #setBatchNormReluFused} on, a {@link BatchNormLayer} directly followed by a
- * {@link ReLU} runs as one fused layer (same results, bitwise; one pass over memory instead of
- * three, and no intermediate tensor); the batch norm's {@link #output(int)} is then the ReLU's.
+ * {@link ReLU} runs as one fused layer (same results, bitwise, without the intermediate tensor
+ * and the ReLU's own read and write of it); the batch norm's {@link #output(int)} is then the
+ * ReLU's.
  */
 public final class Sequential implements Layer {
   private final List<Layer> layers;
