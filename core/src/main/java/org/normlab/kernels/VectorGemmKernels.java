@@ -144,14 +144,23 @@ final class VectorGemmKernels implements GemmKernels {
     storeEdge(c, cOff, ldc, rows, cols, t, alpha, beta);
   }
 
-  /** Eight-row panels (this kernel's A) by {@link VectorPacking}'s register transpose. */
+  /**
+   * Groups of eight rows by {@link VectorPacking}'s register transpose: this kernel's A panels (8
+   * wide) and the B panels (32 wide) of a transposed B; the rows past the last group run the plain
+   * Java copy.
+   */
   @Override
   public void interleaveRows(float[] dst, int dstOff, int width, float[] src, int srcOff, int ld,
       int rows, int kc) {
-    if (width == VectorPacking.WIDTH && rows == VectorPacking.WIDTH && VectorPacking.applies()) {
-      VectorPacking.interleave8(dst, dstOff, src, srcOff, ld, kc);
-    } else {
-      GemmPacking.interleaveRows(dst, dstOff, width, src, srcOff, ld, rows, kc);
+    int group = VectorPacking.WIDTH;
+    int r = 0;
+    if (width % group == 0 && VectorPacking.applies()) {
+      for (; r + group <= rows; r += group) {
+        VectorPacking.interleave8(dst, dstOff + r, width, src, srcOff + r * ld, ld, kc);
+      }
+    }
+    if (r < rows) {
+      GemmPacking.interleaveRows(dst, dstOff + r, width, src, srcOff + r * ld, ld, rows - r, kc);
     }
   }
 
