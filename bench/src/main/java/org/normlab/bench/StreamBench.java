@@ -14,15 +14,19 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * The memory-bandwidth ceiling: a STREAM-like copy and a sum of squares over float arrays.
+ * The memory-bandwidth ceiling: a STREAM-like copy, a sum of squares and a vector load/store loop
+ * over float arrays.
  *
  * <p>{@code bytes} is the number of bytes one call moves: the copy reads and writes
  * {@code bytes / 2} each (two arrays of {@code bytes / 8} floats); the sum of squares reads
- * {@code bytes} (one array of {@code bytes / 4} floats). Run the copy with a memory-bound row's
- * minimum bytes to get its size-matched ceiling (see shared/docs/benchmarks.md). Both split the
- * arrays into {@link #PIECE}-float pieces over the normlab threads.
+ * {@code bytes} (one array of {@code bytes / 4} floats); the load/store loop spreads them over
+ * {@code reads + writes} arrays. Run the copy with a memory-bound row's minimum bytes to get its
+ * size-matched ceiling (see shared/docs/benchmarks.md). All split the arrays into
+ * {@link #PIECE}-float pieces over the normlab threads. A trial allocates only the arrays of the
+ * benchmark it runs, so that none of them shares the heap and the caches with idle ones.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -53,16 +57,25 @@ public class StreamBench {
   private float[][] streamOut;
 
   @Setup(Level.Trial)
-  public void setUp() {
+  public void setUp(BenchmarkParams params) {
     Parallel.setThreads(threads);
     long moved = Long.parseLong(bytes.trim());
     if (moved < 8 || moved / 4 > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("bytes: expected 8 to 8 GiB, got " + bytes);
     }
-    int copyFloats = (int) (moved / 8);
-    src = Tensor.uniform(1, -1f, 1f, Layout.ROW_MAJOR, copyFloats).data();
-    dst = new float[copyFloats];
-    x = Tensor.uniform(2, -1f, 1f, Layout.ROW_MAJOR, (int) (moved / 4)).data();
+    String method = params.getBenchmark();
+    if (method.endsWith(".copy")) {
+      int copyFloats = (int) (moved / 8);
+      src = Tensor.uniform(1, -1f, 1f, Layout.ROW_MAJOR, copyFloats).data();
+      dst = new float[copyFloats];
+    } else if (method.endsWith(".sumOfSquares")) {
+      x = Tensor.uniform(2, -1f, 1f, Layout.ROW_MAJOR, (int) (moved / 4)).data();
+    } else {
+      allocateStreams(moved);
+    }
+  }
+
+  private void allocateStreams(long moved) {
     if (reads < 1 || writes < 1) {
       throw new IllegalArgumentException("reads, writes: expected at least 1 each, got " + reads
           + ", " + writes);

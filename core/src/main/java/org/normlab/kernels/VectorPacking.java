@@ -22,7 +22,7 @@ final class VectorPacking {
   private static final int L = F.length();
   /** Eight floats: one step of a group, stored into a panel wider than eight. */
   private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
-  /** Panel width this transpose serves. */
+  /** Rows per group of the transpose, and the width of the panels it fills contiguously. */
   static final int WIDTH = 8;
   private static final VectorShuffle<Float> LOW1 = VectorShuffles.INTERLEAVE_LOW;
   private static final VectorShuffle<Float> HIGH1 = VectorShuffles.INTERLEAVE_HIGH;
@@ -36,14 +36,6 @@ final class VectorPacking {
   /** Whether this machine's vectors suit the transpose (8 or 16 floats). */
   static boolean applies() {
     return L == 8 || L == 16;
-  }
-
-  /**
-   * {@code dst[dstOff + p * 8 + r] = src[srcOff + r * ld + p]} for r &lt; 8, p &lt; kc; steps past
-   * the last whole vector run the plain Java copy.
-   */
-  static void interleave8(float[] dst, int dstOff, float[] src, int srcOff, int ld, int kc) {
-    interleave8(dst, dstOff, WIDTH, src, srcOff, ld, kc);
   }
 
   /**
@@ -63,7 +55,7 @@ final class VectorPacking {
 
   /**
    * Steps [0, L/2) (low) or [L/2, L) (high) of the L steps of eight rows starting at
-   * src[srcOff + r * ld]: L/2 * 8 floats at dst[dstOff ..].
+   * src[srcOff + r * ld]: eight floats per step at dst[dstOff + step * width ..].
    */
   private static void half(float[] dst, int dstOff, int width, float[] src, int srcOff, int ld,
       boolean low) {
