@@ -72,15 +72,38 @@ public interface EngineKernels {
   void winogradInput(float[] v, int ld, float[] x, int n0, int count, ConvGeometry g);
 
   /**
-   * Winograd F(2x2, 3x3) output transform: y[image, co, 2ty+r, 2tx+s] = (A^T m A)[r][s] for the
-   * products m[(xi*out + co)*ld + t] of {@link #winogradInput}'s tiles (ld &gt;= T, the rest of
-   * each row unused), A^T = [[1, 1, 1, 0], [0, 1, -1, -1]]; writes (overwrites) images
-   * [n0, n0+count) of y (N, out, OH, OW), dropping the half tiles past an odd edge.
+   * The zero-padded planes of image {@code n} of x (N, C, H, W), each split by the parity of its
+   * rows and columns into four quarters of (TH+1) x (TW+1) floats (TH = ceil(OH/2), TW =
+   * ceil(OW/2)) for the Winograd panels ({@link WinogradPanels}): padded row py, column px of
+   * channel c goes to {@code quarters[c*channelStride + (2*(py%2) + px%2)*quarter +
+   * (py/2)*(TW+1) + px/2]}, quarter = (TH+1)*(TW+1), channelStride &gt;= 4*quarter. Writes only the
+   * image's values: the padding positions keep whatever they held (the caller zeroes them once).
    */
-  void winogradOutput(float[] y, float[] m, int ld, int n0, int count, int out, ConvGeometry g);
+  void winogradQuarters(float[] quarters, int channelStride, float[] x, int n, ConvGeometry g);
 
   /**
-   * The gradient of {@link #winogradOutput} with respect to its products: for each 2x2 block dY
+   * The input transform of one Winograd panel: for each of {@code channels} channels c and lane
+   * j &lt; width, the 4x4 patch of tile position q = q0 + j of {@link #winogradQuarters}' planes
+   * (q = ty*(TW+1) + tx: tx = TW is a padding position, its values unused) transformed as in
+   * {@link #winogradInput}: {@code v[(xi*channels + c)*width + j] = (B^T d B)[xi]}. Reads up to
+   * {@code width} floats past the last channel's quarters.
+   */
+  void winogradPanelInput(float[] v, int width, float[] quarters, int channelStride, int quarter,
+      int channels, int q0, ConvGeometry g);
+
+  /**
+   * The output transform of one Winograd panel: for channels c &lt; {@code channels} and lanes j
+   * &lt; width with tile position q = q0 + j inside the image (ty &lt; TH, tx &lt; TW), writes
+   * y[yOff + c*OH*OW + (2ty+r)*OW + 2tx+s] = (A^T m A)[r][s], A^T = [[1, 1, 1, 0], [0, 1, -1,
+   * -1]], from the products {@code m[xi*xiStride + c*width + j]}, dropping half tiles past an odd
+   * edge. Writes nothing else of y but may read up to {@code width} floats past the last
+   * product.
+   */
+  void winogradPanelOutput(float[] y, int yOff, float[] m, int width, int xiStride, int channels,
+      int q0, ConvGeometry g);
+
+  /**
+   * The gradient of the output transform ({@link #winogradPanelOutput}) with respect to its products: for each 2x2 block dY
    * of output tile t (zero past the edges) of images [n0, n0+count) of dy (N, out, OH, OW),
    * dm[(xi*T + t)*out + co] = (A dY A^T)[xi], A = [[1, 0], [1, 1], [1, -1], [0, -1]]: per xi a
    * (T, out) matrix, the orientation in which the weight-gradient product packs it by copies.

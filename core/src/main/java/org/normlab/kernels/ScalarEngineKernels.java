@@ -182,33 +182,105 @@ public class ScalarEngineKernels implements EngineKernels {
     int rowLen = tw + 1;
     int quarter = (th + 1) * rowLen;
     float[] quarters = new float[4 * quarter + QUARTER_SLACK];
-    int rows = Math.min(h, 2 * th + 2 - g.padH());
-    int cols = Math.min(w, 2 * tw + 2 - g.padW());
     // channels outermost: a row may write past its end into the rest of its channel and into
     // the next channel of the same xi, which all come later
     for (int ch = 0; ch < c; ch++) {
       for (int n = 0; n < count; n++) {
-        int plane = ((n0 + n) * c + ch) * h * w;
-        for (int y = 0; y < rows; y++) {
-          int py = y + g.padH();
-          int dst = 2 * (py % 2) * quarter + (py / 2) * rowLen;
-          int src = plane + y * w;
-          // input column xx lands at padded column xx + padW: quarter (xx + padW) % 2, column
-          // (xx + padW) / 2; one pass per quarter, every other input column
-          for (int parity = 0; parity < 2; parity++) {
-            int first = (parity + g.padW()) % 2;
-            int d = dst + parity * quarter + (first + g.padW()) / 2;
-            for (int xx = first; xx < cols; xx += 2, d++) {
-              quarters[d] = x[src + xx];
-            }
-          }
-        }
+        splitPlane(quarters, 0, x, ((n0 + n) * c + ch) * h * w, g, quarter, rowLen);
         int vOff = ch * ld + n * perImage;
         int later = ch + 1 < c ? ld : 0;
         for (int ty = 0; ty < th; ty++) {
           transformTileRow(v, vOff + ty * tw, c * ld, ld - n * perImage - ty * tw + later, quarters,
               ty * rowLen, quarter, rowLen, tw);
         }
+      }
+    }
+  }
+
+  /**
+   * One zero-padded plane (x from {@code plane}, H x W) split into the four parity quarters at
+   * {@code quarters[qOff ..]} (see {@link #winogradQuarters}); writes only the plane's values.
+   */
+  static void splitPlane(float[] quarters, int qOff, float[] x, int plane, ConvGeometry g,
+      int quarter, int rowLen) {
+    int w = g.w();
+    int rows = Math.min(g.h(), 2 * quarter / rowLen - g.padH());
+    int cols = Math.min(w, 2 * rowLen - g.padW());
+    for (int y = 0; y < rows; y++) {
+      int py = y + g.padH();
+      int dst = qOff + 2 * (py % 2) * quarter + (py / 2) * rowLen;
+      int src = plane + y * w;
+      // input column xx lands at padded column xx + padW: quarter (xx + padW) % 2, column
+      // (xx + padW) / 2; one pass per quarter, every other input column
+      for (int parity = 0; parity < 2; parity++) {
+        int first = (parity + g.padW()) % 2;
+        int d = dst + parity * quarter + (first + g.padW()) / 2;
+        for (int xx = first; xx < cols; xx += 2, d++) {
+          quarters[d] = x[src + xx];
+        }
+      }
+    }
+  }
+
+  @Override
+  public void winogradQuarters(float[] quarters, int channelStride, float[] x, int n, ConvGeometry g) {
+    int c = g.c();
+    int rowLen = (g.outW() + 1) / 2 + 1;
+    int quarter = ((g.outH() + 1) / 2 + 1) * rowLen;
+    int planeSize = g.h() * g.w();
+    for (int ch = 0; ch < c; ch++) {
+      splitPlane(quarters, ch * channelStride, x, (n * c + ch) * planeSize, g, quarter, rowLen);
+    }
+  }
+
+  @Override
+  public void winogradPanelInput(float[] v, int width, float[] quarters, int channelStride,
+      int quarter, int channels, int q0, ConvGeometry g) {
+    int rowLen = (g.outW() + 1) / 2 + 1;
+    for (int c = 0; c < channels; c++) {
+      // a "row" of width tile positions: the lanes run across tile rows, whose last position
+      // (tx = TW) reads padding and the next row's first column, values never output
+      transformTileRow(v, c * width, channels * width, width, quarters, c * channelStride + q0,
+          quarter, rowLen, width);
+    }
+  }
+
+  @Override
+  public void winogradPanelOutput(float[] y, int yOff, float[] m, int width, int xiStride,
+      int channels, int q0, ConvGeometry g) {
+    int oh = g.outH();
+    int ow = g.outW();
+    int th = (oh + 1) / 2;
+    int tw = (ow + 1) / 2;
+    int rowLen = tw + 1;
+    int planeSize = oh * ow;
+    for (int c = 0; c < channels; c++) {
+      int plane = yOff + c * planeSize;
+      // the lanes by tile row: each run [j, j + run) lies in one tile row
+      for (int j = 0; j < width; ) {
+        int q = q0 + j;
+        int ty = q / rowLen;
+        if (ty >= th) {
+          break;
+        }
+        int tx = q - ty * rowLen;
+        int run = Math.min(width - j, rowLen - tx);
+        int tiles = Math.min(run, tw - tx);
+        if (tiles > 0) {
+          int top = plane + 2 * ty * ow;
+          // Whole-vector stores may run past a run into outputs written later: the rest of the
+          // plane when the run starts its tile row (the rows below come later, in this panel or
+          // the next), only the rest of its own output row when it continues a row begun by
+          // the previous panel (whose bottom-row outputs lie just past that row).
+          int topEnd = tx == 0 ? plane + planeSize : top + ow;
+          int bottomEnd = tx == 0 ? plane + planeSize : top + 2 * ow;
+          outputRow(y, top + 2 * tx, ow - 2 * tx, topEnd, m, c * width + j, tiles, xiStride, true);
+          if (2 * ty + 1 < oh) {
+            outputRow(y, top + ow + 2 * tx, ow - 2 * tx, bottomEnd, m, c * width + j, tiles,
+                xiStride, false);
+          }
+        }
+        j += run;
       }
     }
   }
@@ -251,33 +323,9 @@ public class ScalarEngineKernels implements EngineKernels {
     }
   }
 
-  @Override
-  public void winogradOutput(float[] y, float[] m, int ld, int n0, int count, int out, ConvGeometry g) {
-    int oh = g.outH();
-    int ow = g.outW();
-    int th = (oh + 1) / 2;
-    int tw = (ow + 1) / 2;
-    int s = out * ld;
-    // the outputs of these images: a row may write past its end into rows written later
-    int end = (n0 + count) * out * oh * ow;
-    for (int n = 0; n < count; n++) {
-      for (int co = 0; co < out; co++) {
-        int plane = ((n0 + n) * out + co) * oh * ow;
-        for (int ty = 0; ty < th; ty++) {
-          int t0 = co * ld + (n * th + ty) * tw;
-          int top = plane + 2 * ty * ow;
-          outputRow(y, top, ow, end, m, t0, tw, s, true);
-          if (2 * ty + 1 < oh) {
-            outputRow(y, top + ow, ow, end, m, t0, tw, s, false);
-          }
-        }
-      }
-    }
-  }
-
   /**
-   * One output row y[row ..] of {@link #winogradOutput}: the top or bottom row of a row of tw
-   * tiles whose first has its m[xi] at t0 + xi*s (see {@link #outputTiles}). The outputs from
+   * One output row y[row ..] of {@link #winogradPanelOutput}: the top or bottom row of a run of
+   * tw tiles whose first has its m[xi] at t0 + xi*s (see {@link #outputTiles}). The outputs from
    * row up to {@code end} may be overwritten: the caller writes those past the row later.
    */
   void outputRow(float[] y, int row, int ow, int end, float[] m, int t0, int tw, int s, boolean top) {

@@ -118,6 +118,16 @@ final class VectorEngineKernels extends ScalarEngineKernels {
   }
 
   @Override
+  public void winogradPanelOutput(float[] y, int yOff, float[] m, int width, int xiStride,
+      int channels, int q0, ConvGeometry g) {
+    if (width % F.length() != 0) {
+      super.winogradPanelOutput(y, yOff, m, width, xiStride, channels, q0, g);
+      return;
+    }
+    VectorWinograd.panelOutput(y, yOff, m, width, xiStride, channels, q0, g);
+  }
+
+  @Override
   void outputGradientTile(float[] dm, float[] dy, int t, int out, int s, int top, int planeSize, int ow,
       boolean bottom, boolean right) {
     VectorWinograd.outputGradientTile(dm, dy, t, out, s, top, planeSize, ow, bottom, right);

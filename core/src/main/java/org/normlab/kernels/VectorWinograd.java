@@ -98,6 +98,56 @@ final class VectorWinograd {
     }
   }
 
+  /** Per thread: one vector of tiles' two output rows, interleaved (2L floats each). */
+  private static final ThreadLocal<float[]> ROWS = ThreadLocal.withInitial(() -> new float[4 * L]);
+
+  /**
+   * {@link ScalarEngineKernels#winogradPanelOutput} with the lanes over tile positions: each
+   * vector of L positions has its top and bottom output rows computed whole into a small
+   * buffer, then each run of positions in one tile row is copied to y, cut at an odd edge. The
+   * copies write exactly the outputs: a run may end mid-vector, mid-row (where the next panel
+   * goes on) or at a padding position, and whole-vector stores there would have overwritten
+   * outputs already written.
+   */
+  static void panelOutput(float[] y, int yOff, float[] m, int width, int xiStride, int channels,
+      int q0, ConvGeometry g) {
+    int oh = g.outH();
+    int ow = g.outW();
+    int th = (oh + 1) / 2;
+    int tw = (ow + 1) / 2;
+    int rowLen = tw + 1;
+    int planeSize = oh * ow;
+    int positions = th * rowLen;
+    float[] rows = ROWS.get();
+    for (int c = 0; c < channels; c++) {
+      int plane = yOff + c * planeSize;
+      for (int j0 = 0; j0 < width && q0 + j0 < positions; j0 += L) {
+        int t = c * width + j0;
+        outputVector(rows, 0, 2 * L, m, t, xiStride, 0, 1f);
+        outputVector(rows, 2 * L, 2 * L, m, t, xiStride, 4, -1f);
+        for (int j = j0; j < j0 + L; ) {
+          int q = q0 + j;
+          int ty = q / rowLen;
+          if (ty >= th) {
+            break;
+          }
+          int tx = q - ty * rowLen;
+          int run = Math.min(j0 + L - j, rowLen - tx);
+          int tiles = Math.min(run, tw - tx);
+          if (tiles > 0) {
+            int columns = Math.min(2 * tiles, ow - 2 * tx);
+            int dst = plane + 2 * ty * ow + 2 * tx;
+            System.arraycopy(rows, 2 * (j - j0), y, dst, columns);
+            if (2 * ty + 1 < oh) {
+              System.arraycopy(rows, 2 * L + 2 * (j - j0), y, dst + ow, columns);
+            }
+          }
+          j += run;
+        }
+      }
+    }
+  }
+
   /**
    * One output row of a vector of tiles: r_b = (m[first + b] + sign*m[first + 4 + b]) +
    * sign*m[first + 8 + b] (xi rows of A^T m), then the columns (r0 + r1) + r2 and

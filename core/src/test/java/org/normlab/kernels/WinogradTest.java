@@ -68,20 +68,27 @@ class WinogradTest {
         ConvGeometry g = new ConvGeometry(3, oh, ow, 3, 3, 1, 1, 1, 1);
         int tiles = count * ((oh + 1) / 2) * ((ow + 1) / 2);
         int outputs = (count + 1) * out * oh * ow;
-        // products in rows of exactly T floats, and in padded rows
-        for (int ld : new int[] {tiles, tiles + 5}) {
-          float[] m = random(tilesPerRow * 3L + oh + ld, 16 * out * ld);
-          float[] ys = new float[outputs];
-          float[] yv = new float[outputs];
-          java.util.Arrays.fill(ys, Float.NaN);
-          java.util.Arrays.fill(yv, Float.NaN);
-          SCALAR.winogradOutput(ys, m, ld, 1, count, out, g);
-          VECTOR.winogradOutput(yv, m, ld, 1, count, out, g);
-          AllClose.assertAllClose(yv, ys, 0, 0, "output transform, ld " + ld + ", " + g
-              + " (same operations: same bits)");
-          for (int i = 0; i < out * oh * ow; i++) {
-            assertTrue(Float.isNaN(yv[i]), "image 0 is not one of the transformed images: left as it was");
+        // one panel output per panel of 32 positions over images 1 and 2 (channels 0..out-1,
+        // products with an 8-row stride as the tile kernel writes them)
+        int width = 32;
+        int rowLen = (ow + 1) / 2 + 1;
+        int panels = ((oh + 1) / 2 * rowLen + width - 1) / width;
+        float[] m = random(tilesPerRow * 3L + oh, 16 * out * width + width);
+        float[] ys = new float[outputs];
+        float[] yv = new float[outputs];
+        java.util.Arrays.fill(ys, Float.NaN);
+        java.util.Arrays.fill(yv, Float.NaN);
+        for (int n = 1; n <= count; n++) {
+          for (int p = 0; p < panels; p++) {
+            SCALAR.winogradPanelOutput(ys, n * out * oh * ow, m, width, out * width, out, p * width, g);
+            VECTOR.winogradPanelOutput(yv, n * out * oh * ow, m, width, out * width, out, p * width, g);
           }
+        }
+        AllClose.assertAllClose(yv, ys, 0, 0, "panel output transform, " + g
+            + " (same operations: same bits)");
+        for (int i = 0; i < outputs; i++) {
+          assertTrue(Float.isNaN(yv[i]) == (i < out * oh * ow), "image 0 is left as it was, images"
+              + " 1 and 2 are written whole (" + g + ", index " + i + ")");
         }
         float[] dy = random(tilesPerRow * 5L + oh, outputs);
         float[] dms = new float[16 * out * tiles];
@@ -117,6 +124,27 @@ class WinogradTest {
       Winograd.convolve(y, x, 2, 1, u, out, g);
       float[] expected = direct(x, wt, n, in, out, g);
       AllClose.assertAllClose(y, expected, 1e-5, 1e-5, "Winograd vs direct, " + g);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 5, 8, 17, 62})
+  void scalarAndVectorPanelConvolutionsAgreeBitwise(int size) {
+    // panels of the vector tile kernel's width with both kernel sets: the same transforms and the
+    // same fused multiply-add order, so the same bits; 19 output channels leave a partial block
+    GemmKernels vectorGemm = Kernels.vector().orElseThrow().gemm();
+    GemmKernels scalarGemm = new ScalarGemmKernels(vectorGemm.mr(), vectorGemm.nr());
+    for (int pad = 0; pad <= 2; pad++) {
+      ConvGeometry g = new ConvGeometry(9, size + 2, size + 3, 3, 3, 1, 1, pad, pad);
+      int out = 19;
+      int n = 3;
+      float[] x = random(size * 3L + pad, n * 9 * g.h() * g.w());
+      float[] u = Winograd.filters(random(size * 5L + pad, out * 9 * 9), out, 9);
+      float[] ys = new float[n * out * g.outPositions()];
+      float[] yv = new float[n * out * g.outPositions()];
+      WinogradPanels.convolve(SCALAR, scalarGemm, ys, x, 0, n, u, out, g);
+      WinogradPanels.convolve(VECTOR, vectorGemm, yv, x, 0, n, u, out, g);
+      AllClose.assertAllClose(yv, ys, 0, 0, "panel convolution, " + g);
     }
   }
 

@@ -1,0 +1,97 @@
+package org.normlab.kernels;
+
+import java.util.Arrays;
+
+/**
+ * The forward product of {@link Winograd#convolve}, fused panel by panel. The tile positions of
+ * one image, q = ty*(TW+1) + tx (a padding position ends each tile row), are cut into panels of
+ * {@code nr} positions, the column width of the GEMM tile kernel. For each panel:
+ * <ol>
+ *   <li>the input transform writes V[xi] (in, nr) for the 16 xi straight in the kernel's packed
+ *       B-panel layout ({@link EngineKernels#winogradPanelInput});
+ *   <li>for each block of mr output channels, 16 tile-kernel calls multiply the filters U[xi],
+ *       packed once per call as A panels, by V[xi] into M[xi] (mr, nr);
+ *   <li>the output transform writes those channels' outputs from M
+ *       ({@link EngineKernels#winogradPanelOutput}).
+ * </ol>
+ * V and M of a panel (16 * (in + mr) * nr floats, 80 KiB for 32 channels) stay in L1/L2, where
+ * the unfused product wrote 16 * (in + out) floats per tile to memory-sized arrays and copied V
+ * again into packed panels. The arithmetic is the unfused one's (the same transforms, each
+ * product summed over input channels in order by fused multiply-adds), so the same bits.
+ */
+final class WinogradPanels {
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][]);
+
+  private WinogradPanels() {}
+
+  /**
+   * Writes (overwrites) images [n0, n0+count) of y (N, out, OH, OW) with the convolution of the
+   * same images of x (N, C, H, W) and the filters u (16, out, in) of {@link Winograd#filters}.
+   */
+  static void convolve(EngineKernels engine, GemmKernels gemm, float[] y, float[] x, int n0,
+      int count, float[] u, int out, ConvGeometry g) {
+    int in = g.c();
+    int th = (g.outH() + 1) / 2;
+    int rowLen = (g.outW() + 1) / 2 + 1;
+    int quarter = (th + 1) * rowLen;
+    int channelStride = 4 * quarter;
+    int width = gemm.nr();
+    int mr = gemm.mr();
+    int blocks = (out + mr - 1) / mr;
+    int panels = (th * rowLen + width - 1) / width;
+    float[] a = scratch(0, 16 * blocks * mr * in);
+    packFilters(a, u, out, in, mr);
+    // the padding positions stay zero: every image rewrites only its values
+    float[] quarters = scratch(1, in * channelStride + width);
+    Arrays.fill(quarters, 0, in * channelStride + width, 0f);
+    float[] v = scratch(2, 16 * in * width);
+    // slack: the output transform may read a vector past the last product
+    float[] m = scratch(3, 16 * mr * width + width);
+    int planeSize = g.outH() * g.outW();
+    for (int n = n0; n < n0 + count; n++) {
+      engine.winogradQuarters(quarters, channelStride, x, n, g);
+      for (int p = 0; p < panels; p++) {
+        int q0 = p * width;
+        engine.winogradPanelInput(v, width, quarters, channelStride, quarter, in, q0, g);
+        for (int b = 0; b < blocks; b++) {
+          int rows = Math.min(mr, out - b * mr);
+          for (int xi = 0; xi < 16; xi++) {
+            // M[xi] (rows, width) = U[xi] (rows of this block, in) * V[xi] (in, width)
+            gemm.tile(m, xi * mr * width, width, rows, width, a, (xi * blocks + b) * in * mr, v,
+                xi * in * width, in, 1f, 0f);
+          }
+          engine.winogradPanelOutput(y, (n * out + b * mr) * planeSize, m, width, mr * width, rows,
+              q0, g);
+        }
+      }
+    }
+  }
+
+  /**
+   * U (16, out, in) as the tile kernel's A panels: block b of mr output channels of U[xi] at
+   * {@code a[(xi*blocks + b)*in*mr]}, step-major ({@code [ci*mr + i]}), channels past out zero.
+   */
+  static void packFilters(float[] a, float[] u, int out, int in, int mr) {
+    int blocks = (out + mr - 1) / mr;
+    for (int xi = 0; xi < 16; xi++) {
+      for (int b = 0; b < blocks; b++) {
+        int panel = (xi * blocks + b) * in * mr;
+        for (int i = 0; i < mr; i++) {
+          int co = b * mr + i;
+          for (int ci = 0; ci < in; ci++) {
+            a[panel + ci * mr + i] = co < out ? u[(xi * out + co) * in + ci] : 0f;
+          }
+        }
+      }
+    }
+  }
+
+  /** A per-thread scratch array of at least {@code size} floats; every use overwrites what it reads. */
+  private static float[] scratch(int slot, int size) {
+    float[][] buffers = SCRATCH.get();
+    if (buffers[slot] == null || buffers[slot].length < size) {
+      buffers[slot] = new float[size];
+    }
+    return buffers[slot];
+  }
+}
