@@ -103,12 +103,16 @@ public interface EngineKernels {
       int q0, ConvGeometry g);
 
   /**
-   * The gradient of the output transform ({@link #winogradPanelOutput}) with respect to its products: for each 2x2 block dY
-   * of output tile t (zero past the edges) of images [n0, n0+count) of dy (N, out, OH, OW),
-   * dm[(xi*T + t)*out + co] = (A dY A^T)[xi], A = [[1, 0], [1, 1], [1, -1], [0, -1]]: per xi a
-   * (T, out) matrix, the orientation in which the weight-gradient product packs it by copies.
+   * The gradient of the output transform ({@link #winogradPanelOutput}) with respect to its
+   * products: for each 2x2 block dY of output tile t (zero past the edges) of images
+   * [n0, n0+count) of dy (N, out, OH, OW), {@code dm[((xi*P + co/panel)*T + t)*panel +
+   * co%panel] = (A dY A^T)[xi]}, A = [[1, 0], [1, 1], [1, -1], [0, -1]], P = ceil(out/panel):
+   * per xi, the (T, out) matrix in column panels of {@code panel} channels, the tile kernel's
+   * packed B layout when panel is its width. The slots of channels past out in the last panel
+   * are not written.
    */
-  void winogradOutputGradient(float[] dm, float[] dy, int n0, int count, int out, ConvGeometry g);
+  void winogradOutputGradient(float[] dm, int panel, float[] dy, int n0, int count, int out,
+      ConvGeometry g);
 
   /**
    * The gradient of {@link #winogradFilters} for transposed products: with

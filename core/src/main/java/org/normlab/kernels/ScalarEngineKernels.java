@@ -357,41 +357,44 @@ public class ScalarEngineKernels implements EngineKernels {
   }
 
   @Override
-  public void winogradOutputGradient(float[] dm, float[] dy, int n0, int count, int out, ConvGeometry g) {
+  public void winogradOutputGradient(float[] dm, int panel, float[] dy, int n0, int count, int out,
+      ConvGeometry g) {
     int oh = g.outH();
     int ow = g.outW();
     int th = (oh + 1) / 2;
     int tw = (ow + 1) / 2;
     int tiles = count * th * tw;
-    int s = tiles * out;
+    int s = (out + panel - 1) / panel * tiles * panel;
     int planeSize = oh * ow;
     for (int t = 0; t < tiles; t++) {
       int n = t / (th * tw);
       int ty = t / tw % th;
       int ox = 2 * (t % tw);
       int top = (n0 + n) * out * planeSize + 2 * ty * ow + ox;
-      outputGradientTile(dm, dy, t, out, s, top, planeSize, ow, 2 * ty + 1 < oh, ox + 1 < ow);
+      outputGradientTile(dm, panel, tiles, dy, t, out, s, top, planeSize, ow, 2 * ty + 1 < oh,
+          ox + 1 < ow);
     }
   }
 
   /**
-   * {@link #winogradOutputGradient} of tile t for all channels, the first of which has its 2x2
-   * block's top-left value at dy[top] (see {@link #outputGradientChannels}).
+   * {@link #winogradOutputGradient} of tile t (of {@code tiles}) for all channels, the first of
+   * which has its 2x2 block's top-left value at dy[top] (see {@link #outputGradientChannels}).
    */
-  void outputGradientTile(float[] dm, float[] dy, int t, int out, int s, int top, int planeSize, int ow,
-      boolean bottom, boolean right) {
-    outputGradientChannels(dm, dy, t, 0, out, s, top, planeSize, ow, bottom, right);
+  void outputGradientTile(float[] dm, int panel, int tiles, float[] dy, int t, int out, int s,
+      int top, int planeSize, int ow, boolean bottom, boolean right) {
+    outputGradientChannels(dm, panel, tiles, dy, t, 0, out, s, top, planeSize, ow, bottom, right);
   }
 
   /**
-   * {@link #winogradOutputGradient} of tile t for channels [co0, out), the first of which has its
-   * 2x2 block's top-left value at dy[top]; bottom and right say whether the block's second row
-   * and column lie inside the output (zero otherwise).
+   * {@link #winogradOutputGradient} of tile t (of {@code tiles}) for channels [co0, out), the
+   * first of which has its 2x2 block's top-left value at dy[top]; bottom and right say whether
+   * the block's second row and column lie inside the output (zero otherwise).
    */
-  static void outputGradientChannels(float[] dm, float[] dy, int t, int co0, int out, int s, int top,
-      int planeSize, int ow, boolean bottom, boolean right) {
-    // channels innermost: the writes of each xi are contiguous
-    for (int co = co0, o = t * out + co0; co < out; co++, o++, top += planeSize) {
+  static void outputGradientChannels(float[] dm, int panel, int tiles, float[] dy, int t, int co0,
+      int out, int s, int top, int planeSize, int ow, boolean bottom, boolean right) {
+    // channels innermost: the writes of each xi are contiguous within a panel
+    for (int co = co0; co < out; co++, top += planeSize) {
+      int o = (co / panel * tiles + t) * panel + co % panel;
       float y00 = dy[top];
       float y01 = right ? dy[top + 1] : 0f;
       float y10 = bottom ? dy[top + ow] : 0f;

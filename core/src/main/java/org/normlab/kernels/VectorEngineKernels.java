@@ -128,9 +128,10 @@ final class VectorEngineKernels extends ScalarEngineKernels {
   }
 
   @Override
-  void outputGradientTile(float[] dm, float[] dy, int t, int out, int s, int top, int planeSize, int ow,
-      boolean bottom, boolean right) {
-    VectorWinograd.outputGradientTile(dm, dy, t, out, s, top, planeSize, ow, bottom, right);
+  void outputGradientTile(float[] dm, int panel, int tiles, float[] dy, int t, int out, int s,
+      int top, int planeSize, int ow, boolean bottom, boolean right) {
+    VectorWinograd.outputGradientTile(dm, panel, tiles, dy, t, out, s, top, planeSize, ow, bottom,
+        right);
   }
 
   private static final VectorShuffle<Float> EVEN = VectorShuffles.EVEN;

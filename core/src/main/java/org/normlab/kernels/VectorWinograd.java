@@ -183,13 +183,14 @@ final class VectorWinograd {
   /**
    * {@link ScalarEngineKernels#outputGradientTile} with the lanes over channels: a whole tile's
    * four dY values of L channels are gathered (the channel planes lie OH*OW apart) and its 16
-   * results stored contiguously. Tiles at an odd edge and the last out % L channels run the
-   * scalar code.
+   * results stored contiguously (L channels lie in one panel when the panel width is a multiple
+   * of L). Tiles at an odd edge, the last out % L channels and other panel widths run the scalar
+   * code.
    */
-  static void outputGradientTile(float[] dm, float[] dy, int t, int out, int s, int top, int planeSize,
-      int ow, boolean bottom, boolean right) {
+  static void outputGradientTile(float[] dm, int panel, int tiles, float[] dy, int t, int out,
+      int s, int top, int planeSize, int ow, boolean bottom, boolean right) {
     int co = 0;
-    if (bottom && right) {
+    if (bottom && right && panel % L == 0) {
       int[] planes = PLANES.get();
       if (planes[1] != planeSize) {
         for (int i = 0; i < L; i++) {
@@ -197,11 +198,12 @@ final class VectorWinograd {
         }
       }
       for (; co + L <= out; co += L) {
-        gradientTile(dm, t * out + co, s, dy, top + co * planeSize, ow, planes);
+        gradientTile(dm, (co / panel * tiles + t) * panel + co % panel, s, dy,
+            top + co * planeSize, ow, planes);
       }
     }
-    ScalarEngineKernels.outputGradientChannels(dm, dy, t, co, out, s, top + co * planeSize, planeSize, ow,
-        bottom, right);
+    ScalarEngineKernels.outputGradientChannels(dm, panel, tiles, dy, t, co, out, s,
+        top + co * planeSize, planeSize, ow, bottom, right);
   }
 
   /**

@@ -31,7 +31,7 @@ public final class Winograd {
   /** Rows of fewer tiles are not padded (see {@link #paddedRow}). */
   static final int PAD_FROM = 256;
 
-  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][]);
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][]);
 
   private Winograd() {}
 
@@ -93,27 +93,62 @@ public final class Winograd {
    */
   public static void weightGradient(float[] dw, float[] x, float[] dy, int n0, int count, int out,
       ConvGeometry g) {
-    EngineKernels kernels = Kernels.get().engine();
+    KernelSupport support = Kernels.get();
+    EngineKernels kernels = support.engine();
+    GemmKernels gemm = support.gemm();
     int in = g.c();
+    int nr = gemm.nr();
+    int colPanels = (out + nr - 1) / nr;
     int chunk = imagesPerChunk(in, out, g);
     float[] dut = scratch(2, 16 * in * out);
+    float[] packedA = scratch(3, Gemm.KC * gemm.mr());
     for (int c0 = n0; c0 < n0 + count; c0 += chunk) {
       int images = Math.min(chunk, n0 + count - c0);
       int tiles = images * tilesPerImage(g);
       int ld = paddedRow(tiles);
       float[] v = scratch(0, 16 * in * ld);
-      float[] dm = scratch(1, 16 * out * tiles);
+      int dmSize = 16 * colPanels * tiles * nr;
+      float[] dm = scratch(1, dmSize);
+      if (out % nr != 0) {
+        // the slots of the channels past out in the last panel: zero columns of the product
+        java.util.Arrays.fill(dm, 0, dmSize, 0f);
+      }
       kernels.winogradInput(v, ld, x, c0, images, g);
-      kernels.winogradOutputGradient(dm, dy, c0, images, out, g);
+      kernels.winogradOutputGradient(dm, nr, dy, c0, images, out, g);
       // the first chunk overwrites dU, the others add to it
       float beta = c0 == n0 ? 0f : 1f;
       for (int xi = 0; xi < 16; xi++) {
-        // dU[xi]^T (in, out) += V[xi] (in, T) * dM[xi]^T (T, out), dM^T stored as it is used
-        Gemm.sgemm(false, false, in, out, tiles, 1f, v, xi * in * ld, ld, dm, xi * tiles * out, out,
-            beta, dut, xi * in * out, out);
+        // dU[xi]^T (in, out) += V[xi] (in, T) * dM[xi] (T, out)
+        multiplyByPanels(gemm, dut, xi * in * out, out, v, xi * in * ld, ld, in, dm,
+            xi * colPanels * tiles * nr, tiles, beta, packedA);
       }
     }
     kernels.winogradFilterGradient(dw, dut, out, in);
+  }
+
+  /**
+   * {@code c[cOff ..] (rows, cols) = beta * c + A (rows, k) * B (k, cols)} with A row-major
+   * (row stride lda) and B already in the tile kernel's packed layout, column panel p at
+   * {@code b[bOff + p*k*nr]} (zero past cols): {@link Gemm}'s blocking (steps in blocks of
+   * {@link Gemm#KC}, A packed per block, the same tile kernel), so {@code Gemm.sgemm}'s bits,
+   * without copying B.
+   */
+  static void multiplyByPanels(GemmKernels gemm, float[] c, int cOff, int cols, float[] a, int aOff,
+      int lda, int rows, float[] b, int bOff, int k, float beta, float[] packedA) {
+    int mr = gemm.mr();
+    int nr = gemm.nr();
+    for (int p0 = 0; p0 < k; p0 += Gemm.KC) {
+      int kc = Math.min(Gemm.KC, k - p0);
+      float betaNow = p0 == 0 ? beta : 1f;
+      for (int i0 = 0; i0 < rows; i0 += mr) {
+        int rowsHere = Math.min(mr, rows - i0);
+        GemmPacking.packA(gemm, packedA, 0, false, a, aOff, lda, i0, rowsHere, p0, kc, mr);
+        for (int j0 = 0; j0 < cols; j0 += nr) {
+          gemm.tile(c, cOff + i0 * cols + j0, cols, rowsHere, Math.min(nr, cols - j0), packedA, 0, b,
+              bOff + (j0 / nr * k + p0) * nr, kc, 1f, betaNow);
+        }
+      }
+    }
   }
 
   /** A per-thread scratch array of at least {@code size} floats; every use overwrites what it reads. */

@@ -91,11 +91,16 @@ class WinogradTest {
               + " 1 and 2 are written whole (" + g + ", index " + i + ")");
         }
         float[] dy = random(tilesPerRow * 5L + oh, outputs);
-        float[] dms = new float[16 * out * tiles];
-        float[] dmv = new float[16 * out * tiles];
-        SCALAR.winogradOutputGradient(dms, dy, 1, count, out, g);
-        VECTOR.winogradOutputGradient(dmv, dy, 1, count, out, g);
-        AllClose.assertAllClose(dmv, dms, 0, 0, "output gradient " + g + " (same operations: same bits)");
+        // panels of 32 channels (19 in one partial panel) and of out (the plain (T, out) layout)
+        for (int panel : new int[] {32, out}) {
+          int size = 16 * ((out + panel - 1) / panel) * tiles * panel;
+          float[] dms = new float[size];
+          float[] dmv = new float[size];
+          SCALAR.winogradOutputGradient(dms, panel, dy, 1, count, out, g);
+          VECTOR.winogradOutputGradient(dmv, panel, dy, 1, count, out, g);
+          AllClose.assertAllClose(dmv, dms, 0, 0, "output gradient, panels of " + panel + ", " + g
+              + " (same operations: same bits)");
+        }
       }
     }
   }
