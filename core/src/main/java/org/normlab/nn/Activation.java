@@ -13,6 +13,8 @@ abstract sealed class Activation implements Layer permits ReLU, Sigmoid, Tanh {
   /** The name in backward's shape errors, built once (getSimpleName per step showed in profiles). */
   private final String gradientName = getClass().getSimpleName() + " output gradient";
   private Tensor output;
+  private final RecycledTensor outputBuffer = new RecycledTensor();
+  private final RecycledTensor inputGradient = new RecycledTensor();
 
   /** y[off..off+len) = f(x[off..off+len)). */
   abstract void apply(float[] y, float[] x, int off, int len);
@@ -22,7 +24,8 @@ abstract sealed class Activation implements Layer permits ReLU, Sigmoid, Tanh {
 
   @Override
   public Tensor forward(Tensor x) {
-    Tensor y = x.zerosLike();
+    // apply writes every element
+    Tensor y = outputBuffer.take(x);
     Parallel.forRange(0, x.size(), GRAIN, (from, to) -> apply(y.data(), x.data(), from, to - from));
     output = y;
     return y;
@@ -34,10 +37,17 @@ abstract sealed class Activation implements Layer permits ReLU, Sigmoid, Tanh {
       throw new IllegalStateException(getClass().getSimpleName() + ": backward called before forward");
     }
     dy.requireSameShape(gradientName, output);
-    Tensor dx = dy.zerosLike();
+    // gradient writes every element
+    Tensor dx = inputGradient.take(dy);
     Tensor y = output;
     Parallel.forRange(0, y.size(), GRAIN,
         (from, to) -> gradient(dx.data(), dy.data(), y.data(), from, to - from));
     return dx;
+  }
+
+  @Override
+  public void recycleOutputs() {
+    outputBuffer.recycle();
+    inputGradient.recycle();
   }
 }

@@ -16,6 +16,8 @@ public final class BatchNormLayer implements Layer {
   private final BatchNorm bn;
   private final String kind;
   private final List<Parameter> parameters;
+  private final RecycledTensor output = new RecycledTensor();
+  private final RecycledTensor inputGradient = new RecycledTensor();
 
   /** Wraps a configured BatchNorm; {@code kind} is "BatchNorm1d" or "BatchNorm2d" (for descriptions). */
   public BatchNormLayer(BatchNorm bn, String kind) {
@@ -43,7 +45,7 @@ public final class BatchNormLayer implements Layer {
 
   @Override
   public Tensor forward(Tensor x) {
-    return bn.forward(x);
+    return bn.forward(x, output.take(x));
   }
 
   /**
@@ -52,12 +54,19 @@ public final class BatchNormLayer implements Layer {
    * followed by {@link ReLU} when {@link Sequential#setBatchNormReluFused} is on.
    */
   public Tensor forwardRelu(Tensor x) {
-    return bn.forwardRelu(x);
+    return bn.forwardRelu(x, output.take(x));
   }
 
   @Override
   public Tensor backward(Tensor dy) {
-    return bn.backward(dy);
+    // dx has dy's shape and layout, which backward checks against the input's
+    return bn.backward(dy, inputGradient.take(dy));
+  }
+
+  @Override
+  public void recycleOutputs() {
+    output.recycle();
+    inputGradient.recycle();
   }
 
   @Override

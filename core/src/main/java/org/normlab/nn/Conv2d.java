@@ -70,6 +70,8 @@ public final class Conv2d implements Layer {
   private final Parameter bias;
   private Tensor input;
   private ConvGeometry geometry;
+  private final RecycledTensor output = new RecycledTensor();
+  private final RecycledTensor inputGradient = new RecycledTensor();
   private boolean inputGradientNeeded = true;
 
   private Conv2d(Builder b) {
@@ -110,8 +112,9 @@ public final class Conv2d implements Layer {
     geometry = g;
     int n = x.batch();
     boolean last = x.layout() == Layout.NHWC;
-    Tensor y = last ? Tensor.zeros(Layout.NHWC, n, g.outH(), g.outW(), out)
-        : Tensor.zeros(Layout.NCHW, n, out, g.outH(), g.outW());
+    // every path overwrites each output (Winograd, or products with beta 0), then adds the bias
+    Tensor y = last ? output.take(Layout.NHWC, n, g.outH(), g.outW(), out)
+        : output.take(Layout.NCHW, n, out, g.outH(), g.outW());
     int k = g.windowSize();
     int p = g.outPositions();
     float[] w = weight.value().data();
@@ -163,10 +166,11 @@ public final class Conv2d implements Layer {
     float[] w = weight.value().data();
     EngineKernels kernels = Kernels.get().engine();
     boolean needDx = inputGradientNeeded;
-    Tensor dx = needDx ? x.zerosLike() : null;
     // channels-first stride-1 3x3: the input gradient is the convolution of dy with the flipped
-    // filters (padding 2 - padding), by Winograd; otherwise W^T dY folded back with col2im
+    // filters (padding 2 - padding), by Winograd, which overwrites it; otherwise W^T dY folded
+    // back with col2im, which adds into zeros
     ConvGeometry adjoint = needDx && !last ? adjointGeometry(g) : null;
+    Tensor dx = !needDx ? null : adjoint != null ? inputGradient.take(x) : inputGradient.takeZeroed(x);
     float[] uAdjoint = null;
     if (adjoint != null) {
       float[] flipped = new float[w.length];
@@ -253,6 +257,12 @@ public final class Conv2d implements Layer {
   @Override
   public void setInputGradientNeeded(boolean needed) {
     this.inputGradientNeeded = needed;
+  }
+
+  @Override
+  public void recycleOutputs() {
+    output.recycle();
+    inputGradient.recycle();
   }
 
   @Override

@@ -30,6 +30,15 @@ public interface Layer {
    */
   default void setInputGradientNeeded(boolean needed) {}
 
+  /**
+   * Lets this layer write its next outputs and input gradients into the tensors it returned
+   * before this call instead of new ones: after it, the tensors this layer returned from
+   * {@link #forward} and {@link #backward} must no longer be used (they may be overwritten by the
+   * next pass). {@link Trainer#step} calls it on its model after each step, when the step's
+   * activations and gradients are spent. Default: nothing (the layer always allocates).
+   */
+  default void recycleOutputs() {}
+
   /** Switches between training (batch statistics, dropout) and evaluation behaviour. */
   default void setTraining(boolean training) {}
 

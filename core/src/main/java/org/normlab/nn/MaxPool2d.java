@@ -23,7 +23,10 @@ public final class MaxPool2d extends Pool2d {
   @Override
   public Tensor forward(Tensor x) {
     Tensor y = begin(x);
-    argmax = new int[y.size()];
+    // overwritten whole by every forward: reused while the output size stays
+    if (argmax == null || argmax.length != y.size()) {
+      argmax = new int[y.size()];
+    }
     Kernels.get().engine().maxPool(y.data(), argmax, x.data(), geometry);
     return y;
   }

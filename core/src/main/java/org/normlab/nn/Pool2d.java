@@ -16,6 +16,8 @@ abstract sealed class Pool2d implements Layer permits MaxPool2d, AvgPool2d {
   private final String gradientName = getClass().getSimpleName() + " output gradient";
   Tensor input;
   PoolGeometry geometry;
+  private final RecycledTensor output = new RecycledTensor();
+  private final RecycledTensor inputGradient = new RecycledTensor();
 
   Pool2d(int kernel, int stride, int padding) {
     if (kernel < 1 || stride < 1 || padding < 0) {
@@ -40,8 +42,8 @@ abstract sealed class Pool2d implements Layer permits MaxPool2d, AvgPool2d {
     input = x;
     geometry = g;
     return x.layout().isChannelsLast()
-        ? Tensor.zeros(Layout.NHWC, g.n(), g.outH(), g.outW(), g.c())
-        : Tensor.zeros(Layout.NCHW, g.n(), g.c(), g.outH(), g.outW());
+        ? output.takeZeroed(Layout.NHWC, g.n(), g.outH(), g.outW(), g.c())
+        : output.takeZeroed(Layout.NCHW, g.n(), g.c(), g.outH(), g.outW());
   }
 
   /** Checks dy against the last output's shape and returns a zero input gradient. */
@@ -54,7 +56,13 @@ abstract sealed class Pool2d implements Layer permits MaxPool2d, AvgPool2d {
         ? org.normlab.tensor.Shape.of(g.n(), g.outH(), g.outW(), g.c())
         : org.normlab.tensor.Shape.of(g.n(), g.c(), g.outH(), g.outW());
     dy.requireShape(gradientName, expected);
-    return input.zerosLike();
+    return inputGradient.takeZeroed(input);
+  }
+
+  @Override
+  public void recycleOutputs() {
+    output.recycle();
+    inputGradient.recycle();
   }
 
   String describeArgs() {

@@ -139,6 +139,14 @@ public final class Sequential implements Layer {
     layers.get(0).setInputGradientNeeded(needed);
   }
 
+  /** Recycles every layer's outputs ({@link Layer#recycleOutputs}). */
+  @Override
+  public void recycleOutputs() {
+    for (Layer l : layers) {
+      l.recycleOutputs();
+    }
+  }
+
   @Override
   public void setTraining(boolean training) {
     for (Layer l : layers) {

@@ -71,7 +71,10 @@ public final class Trainer {
       GradClip.clipByNorm(optimizer.parameters(), clipNorm);
     }
     optimizer.step();
-    return new StepResult(loss, correct(logits, labels), labels.length);
+    StepResult result = new StepResult(loss, correct(logits, labels), labels.length);
+    // the step's activations and gradients are spent: the next step writes over them
+    model.recycleOutputs();
+    return result;
   }
 
   /** Mean loss and accuracy of {@code model} on {@code data} in evaluation mode (restored to training after). */

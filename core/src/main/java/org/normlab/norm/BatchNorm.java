@@ -146,6 +146,11 @@ public final class BatchNorm {
     return forward(x, x.zerosLike(), true);
   }
 
+  /** {@link #forwardRelu(Tensor)} into {@code out} (same shape and layout; not {@code x} itself). */
+  public Tensor forwardRelu(Tensor x, Tensor out) {
+    return forward(x, out, true);
+  }
+
   private Tensor forward(Tensor x, Tensor out, boolean relu) {
     checkInput(x);
     out.requireSameShape("out", x);
