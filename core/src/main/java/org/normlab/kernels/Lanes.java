@@ -19,8 +19,25 @@ final class Lanes {
 
   /** v[0] + v[1] + ... in lane order, in double. */
   static double sum(DoubleVector v) {
+    // lanes at constant indices (one extract each); a loop index made C2 call the generic
+    // lane(i), which profiles showed at 2% of a cnn-bn training step
+    int n = v.length();
     double s = 0;
-    for (int i = 0; i < v.length(); i++) {
+    s += v.lane(0);
+    if (n > 1) {
+      s += v.lane(1);
+    }
+    if (n > 2) {
+      s += v.lane(2);
+      s += v.lane(3);
+    }
+    if (n > 4) {
+      s += v.lane(4);
+      s += v.lane(5);
+      s += v.lane(6);
+      s += v.lane(7);
+    }
+    for (int i = 8; i < n; i++) {
       s += v.lane(i);
     }
     return s;
@@ -28,8 +45,33 @@ final class Lanes {
 
   /** v[0] + v[1] + ... in lane order, each lane widened to double. */
   static double sum(FloatVector v) {
+    int n = v.length();
     double s = 0;
-    for (int i = 0; i < v.length(); i++) {
+    s += v.lane(0);
+    if (n > 1) {
+      s += v.lane(1);
+    }
+    if (n > 2) {
+      s += v.lane(2);
+      s += v.lane(3);
+    }
+    if (n > 4) {
+      s += v.lane(4);
+      s += v.lane(5);
+      s += v.lane(6);
+      s += v.lane(7);
+    }
+    if (n > 8) {
+      s += v.lane(8);
+      s += v.lane(9);
+      s += v.lane(10);
+      s += v.lane(11);
+      s += v.lane(12);
+      s += v.lane(13);
+      s += v.lane(14);
+      s += v.lane(15);
+    }
+    for (int i = 16; i < n; i++) {
       s += v.lane(i);
     }
     return s;

@@ -39,14 +39,15 @@ final class WinogradPanels {
     int mr = gemm.mr();
     int blocks = (out + mr - 1) / mr;
     int panels = (th * rowLen + width - 1) / width;
-    float[] a = scratch(0, 16 * blocks * mr * in);
+    float[][] buffers = SCRATCH.get();
+    float[] a = scratch(buffers, 0, 16 * blocks * mr * in);
     packFilters(a, u, out, in, mr);
     // the padding positions stay zero: every image rewrites only its values
-    float[] quarters = scratch(1, in * channelStride + width);
+    float[] quarters = scratch(buffers, 1, in * channelStride + width);
     Arrays.fill(quarters, 0, in * channelStride + width, 0f);
-    float[] v = scratch(2, 16 * in * width);
+    float[] v = scratch(buffers, 2, 16 * in * width);
     // slack: the output transform may read a vector past the last product
-    float[] m = scratch(3, 16 * mr * width + width);
+    float[] m = scratch(buffers, 3, 16 * mr * width + width);
     int planeSize = g.outH() * g.outW();
     for (int n = n0; n < n0 + count; n++) {
       engine.winogradQuarters(quarters, channelStride, x, n, g);
@@ -86,9 +87,11 @@ final class WinogradPanels {
     }
   }
 
-  /** A per-thread scratch array of at least {@code size} floats; every use overwrites what it reads. */
-  private static float[] scratch(int slot, int size) {
-    float[][] buffers = SCRATCH.get();
+  /**
+   * This thread's scratch array {@code slot} (of {@link #SCRATCH}), at least {@code size} floats;
+   * every use overwrites what it reads.
+   */
+  private static float[] scratch(float[][] buffers, int slot, int size) {
     if (buffers[slot] == null || buffers[slot].length < size) {
       buffers[slot] = new float[size];
     }
