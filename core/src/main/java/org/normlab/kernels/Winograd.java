@@ -93,6 +93,19 @@ public final class Winograd {
    */
   public static void weightGradient(float[] dw, float[] x, float[] dy, int n0, int count, int out,
       ConvGeometry g) {
+    float[] dut = new float[16 * g.c() * out];
+    transformedWeightGradient(dut, x, dy, n0, count, out, g);
+    filterGradient(dw, dut, out, g.c());
+  }
+
+  /**
+   * The first part of {@link #weightGradient}: dut (16, in, out) = the sum over images
+   * [n0, n0+count) of dU[xi]^T (in, out), the gradient of the transformed filters (overwrites
+   * dut). Linear in the images, so the gradients of several image ranges can be added before
+   * the one {@link #filterGradient}.
+   */
+  public static void transformedWeightGradient(float[] dut, float[] x, float[] dy, int n0, int count,
+      int out, ConvGeometry g) {
     KernelSupport support = Kernels.get();
     EngineKernels kernels = support.engine();
     GemmKernels gemm = support.gemm();
@@ -100,7 +113,6 @@ public final class Winograd {
     int nr = gemm.nr();
     int colPanels = (out + nr - 1) / nr;
     int chunk = imagesPerChunk(in, out, g);
-    float[] dut = scratch(2, 16 * in * out);
     float[] packedA = scratch(3, Gemm.KC * gemm.mr());
     for (int c0 = n0; c0 < n0 + count; c0 += chunk) {
       int images = Math.min(chunk, n0 + count - c0);
@@ -123,7 +135,14 @@ public final class Winograd {
             xi * colPanels * tiles * nr, tiles, beta, packedA);
       }
     }
-    kernels.winogradFilterGradient(dw, dut, out, in);
+  }
+
+  /**
+   * The second part of {@link #weightGradient}: dw (out, in, 3, 3) = G^T dU G for the transformed
+   * gradient dut of {@link #transformedWeightGradient} (overwrites dw).
+   */
+  public static void filterGradient(float[] dw, float[] dut, int out, int in) {
+    Kernels.get().engine().winogradFilterGradient(dw, dut, out, in);
   }
 
   /**

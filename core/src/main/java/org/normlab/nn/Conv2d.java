@@ -187,15 +187,19 @@ public final class Conv2d implements Layer {
       for (int piece = first; piece < end; piece++) {
         int from = piece * IMAGES_PER_PIECE;
         int to = Math.min(n, from + IMAGES_PER_PIECE);
-        float[] dw = new float[out * k];
-        dwPieces[piece] = dw;
         if (ua != null) {
           Winograd.convolve(dx.data(), dy.data(), from, to - from, ua, in, adjoint);
         }
         if (winogradWeights) {
-          Winograd.weightGradient(dw, x.data(), dy.data(), from, to - from, out, g);
+          // the piece's gradient of the transformed filters: the filter transform, linear, runs
+          // once on their sum below
+          float[] dut = new float[16 * in * out];
+          dwPieces[piece] = dut;
+          Winograd.transformedWeightGradient(dut, x.data(), dy.data(), from, to - from, out, g);
           continue;
         }
+        float[] dw = new float[out * k];
+        dwPieces[piece] = dw;
         float[] col = scratch(COLUMNS, k * p);
         float[] dcol = needDx ? scratch(COLUMN_GRADIENTS, k * p) : null;
         float[] dwT = last ? null : new float[k * out];
@@ -227,9 +231,20 @@ public final class Conv2d implements Layer {
         }
       }
     });
+    // the pieces in order, whatever the threads: the same bits with any thread count
     float[] dW = weight.grad().data();
-    for (float[] part : dwPieces) {
-      Kernels.get().axpy(1f, part, 0, dW, 0, dW.length);
+    if (winogradWeights) {
+      float[] dut = dwPieces[0];
+      for (int piece = 1; piece < pieces; piece++) {
+        Kernels.get().axpy(1f, dwPieces[piece], 0, dut, 0, dut.length);
+      }
+      float[] dw = new float[out * k];
+      Winograd.filterGradient(dw, dut, out, in);
+      Kernels.get().axpy(1f, dw, 0, dW, 0, dW.length);
+    } else {
+      for (float[] part : dwPieces) {
+        Kernels.get().axpy(1f, part, 0, dW, 0, dW.length);
+      }
     }
     if (bias != null) {
       if (last) {
