@@ -1,5 +1,6 @@
 package org.normlab.norm;
 
+import java.util.Arrays;
 import org.normlab.kernels.Parallel;
 
 /**
@@ -38,16 +39,22 @@ final class GradientChunks {
       int from = p * rowsPerChunk;
       body.run(from, Math.min(rows, from + rowsPerChunk), partials[p]);
     });
+    // chunk by chunk into a double row (each element still sums the chunks in order): rows read
+    // contiguously, where element by element read one float of every chunk's array
+    double[] sum = new double[width];
     for (int b = 0; b < grads.length; b++) {
       if (grads[b] == null) {
         continue;
       }
-      for (int i = 0; i < width; i++) {
-        double s = 0;
-        for (int p = 0; p < count; p++) {
-          s += partials[p][b][i];
+      Arrays.fill(sum, 0);
+      for (int p = 0; p < count; p++) {
+        float[] part = partials[p][b];
+        for (int i = 0; i < width; i++) {
+          sum[i] += part[i];
         }
-        grads[b][i] += (float) s;
+      }
+      for (int i = 0; i < width; i++) {
+        grads[b][i] += (float) sum[i];
       }
     }
   }
