@@ -211,13 +211,18 @@ public class ScalarEngineKernels implements EngineKernels {
       int dst = qOff + 2 * (py % 2) * quarter + (py / 2) * rowLen;
       int src = plane + y * w;
       // input column xx lands at padded column xx + padW: quarter (xx + padW) % 2, column
-      // (xx + padW) / 2; one pass per quarter, every other input column
-      for (int parity = 0; parity < 2; parity++) {
-        int first = (parity + g.padW()) % 2;
-        int d = dst + parity * quarter + (first + g.padW()) / 2;
-        for (int xx = first; xx < cols; xx += 2, d++) {
-          quarters[d] = x[src + xx];
-        }
+      // (xx + padW) / 2. One pass over the row in pairs (2k, 2k + 1): the even column goes to
+      // column k + padW/2 of quarter padW % 2, the odd one to column k + (padW + 1)/2 of the other
+      int padW = g.padW();
+      int even = dst + (padW % 2) * quarter + padW / 2;
+      int odd = dst + (1 - padW % 2) * quarter + (padW + 1) / 2;
+      int pairs = cols / 2;
+      for (int k = 0; k < pairs; k++) {
+        quarters[even + k] = x[src + 2 * k];
+        quarters[odd + k] = x[src + 2 * k + 1];
+      }
+      if (cols % 2 != 0) {
+        quarters[even + pairs] = x[src + cols - 1];
       }
     }
   }
