@@ -272,17 +272,12 @@ public class ScalarEngineKernels implements EngineKernels {
         int run = Math.min(width - j, rowLen - tx);
         int tiles = Math.min(run, tw - tx);
         if (tiles > 0) {
+          // tile tx' of the run has its products at c*width + j + (tx' - tx) + xi*xiStride
           int top = plane + 2 * ty * ow;
-          // Whole-vector stores may run past a run into outputs written later: the rest of the
-          // plane when the run starts its tile row (the rows below come later, in this panel or
-          // the next), only the rest of its own output row when it continues a row begun by
-          // the previous panel (whose bottom-row outputs lie just past that row).
-          int topEnd = tx == 0 ? plane + planeSize : top + ow;
-          int bottomEnd = tx == 0 ? plane + planeSize : top + 2 * ow;
-          outputRow(y, top + 2 * tx, ow - 2 * tx, topEnd, m, c * width + j, tiles, xiStride, true);
+          int t0 = c * width + j - tx;
+          outputTiles(y, top, ow, true, m, t0, xiStride, tx, tx + tiles);
           if (2 * ty + 1 < oh) {
-            outputRow(y, top + ow + 2 * tx, ow - 2 * tx, bottomEnd, m, c * width + j, tiles,
-                xiStride, false);
+            outputTiles(y, top + ow, ow, false, m, t0, xiStride, tx, tx + tiles);
           }
         }
         j += run;
@@ -329,16 +324,7 @@ public class ScalarEngineKernels implements EngineKernels {
   }
 
   /**
-   * One output row y[row ..] of {@link #winogradPanelOutput}: the top or bottom row of a run of
-   * tw tiles whose first has its m[xi] at t0 + xi*s (see {@link #outputTiles}). The outputs from
-   * row up to {@code end} may be overwritten: the caller writes those past the row later.
-   */
-  void outputRow(float[] y, int row, int ow, int end, float[] m, int t0, int tw, int s, boolean top) {
-    outputTiles(y, row, ow, top, m, t0, s, 0, tw);
-  }
-
-  /**
-   * Tiles [tx0, tx1) of one output row of {@link #winogradOutput}, the top row of the tiles
+   * Tiles [tx0, tx1) of one output row of {@link #winogradPanelOutput}, the top row of the tiles
    * (A^T's first row, m0 + m1 + m2) or the bottom one (its second, m1 - m2 - m3): the row's
    * first tile has its m[xi] at t0 + xi*s, the row starts at y[row].
    */

@@ -113,14 +113,10 @@ final class VectorEngineKernels extends ScalarEngineKernels {
   }
 
   @Override
-  void outputRow(float[] y, int row, int ow, int end, float[] m, int t0, int tw, int s, boolean top) {
-    VectorWinograd.outputRow(y, row, ow, end, m, t0, tw, s, top);
-  }
-
-  @Override
   public void winogradPanelOutput(float[] y, int yOff, float[] m, int width, int xiStride,
       int channels, int q0, ConvGeometry g) {
     if (width % F.length() != 0) {
+      // panels of whole vectors only (the vector tile kernel's are two vectors wide)
       super.winogradPanelOutput(y, yOff, m, width, xiStride, channels, q0, g);
       return;
     }

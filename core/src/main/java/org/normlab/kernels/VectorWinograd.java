@@ -9,10 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
  * computed either as a sub or as {@code fma(b, -1, a)}: the product by -1 is exact and fma rounds
  * once, so both are the correctly rounded a - b).
  *
- * <p>The input and output transforms put the lanes over a row of tiles (tx); the output gradient,
- * whose result has the channels innermost, over channels, gathering each channel's value. The
- * loops over images, channels and rows are {@link ScalarEngineKernels}'s; these are the rows
- * and tiles they call.
+ * <p>The input transform puts the lanes over a row of tile positions, the panel output transform
+ * over a panel's positions; the output gradient, whose result has the channels innermost, over
+ * channels, gathering each channel's value. The loops over images and channels are
+ * {@link ScalarEngineKernels}'s; these are the rows and tiles they call.
  *
  * <p>Each method holds few vectors: a method holding the 16 vectors of a whole tile was too large
  * for C1 ("out of virtual registers in LIR generator"), which in some JVM runs left it uncompiled
@@ -76,29 +76,6 @@ final class VectorWinograd {
   }
 
   /**
-   * {@link ScalarEngineKernels#outputRow} with the lanes over tiles, in vectors while their loads
-   * stay within m (a vector past the end of m, at the last tiles of the last channel, runs the
-   * scalar code: loads stay unmasked, as masked loads made C2 give up on the method's
-   * intrinsics) and their two whole-vector stores end before {@code end} or inside the row; the
-   * rest by the scalar code. Output row 2ty uses A^T's first row (m0 + m1 + m2), row 2ty+1 its
-   * second (m1 - m2 - m3).
-   */
-  static void outputRow(float[] y, int row, int ow, int end, float[] m, int t0, int tw, int s,
-      boolean top) {
-    int lastLoad = m.length - 15 * s - L;
-    int first = top ? 0 : 4;
-    float sign = top ? 1f : -1f;
-    int tx = 0;
-    for (; tx < tw && t0 + tx <= lastLoad && (ow - 2 * tx >= 2 * L || row + 2 * tx + 2 * L <= end);
-        tx += L) {
-      outputVector(y, row + 2 * tx, ow - 2 * tx, m, t0 + tx, s, first, sign);
-    }
-    if (tx < tw) {
-      ScalarEngineKernels.outputTiles(y, row, ow, top, m, t0, s, tx, tw);
-    }
-  }
-
-  /**
    * {@link ScalarEngineKernels#winogradPanelOutput} with the lanes over tile positions: each
    * vector of L positions has its top and bottom output rows computed whole into a small
    * buffer, then each run of positions in one tile row is copied to y, cut at an odd edge. The
@@ -115,8 +92,8 @@ final class VectorWinograd {
     int rowLen = tw + 1;
     int planeSize = oh * ow;
     int positions = th * rowLen;
-    // one vector of tiles' two output rows, interleaved (2L floats each); a small allocation per
-    // call cost less than a ThreadLocal lookup, which profiles showed at 4% of a cnn-bn step
+    // one vector of tiles' two output rows, interleaved (2L floats each): a few hundred bytes
+    // allocated per call, no per-thread lookup
     float[] rows = new float[4 * L];
     for (int c = 0; c < channels; c++) {
       int plane = yOff + c * planeSize;
@@ -150,9 +127,8 @@ final class VectorWinograd {
   /**
    * One output row of a vector of tiles: r_b = (m[first + b] + sign*m[first + 4 + b]) +
    * sign*m[first + 8 + b] (xi rows of A^T m), then the columns (r0 + r1) + r2 and
-   * (r1 - r2) - r3 interleaved into y[dst ..]: whole vectors, the second only when the row has
-   * more than L columns left; m[xi] of the first tile at t + xi*s (lanes past the row's last tile
-   * compute values that later rows overwrite).
+   * (r1 - r2) - r3 interleaved into y[dst ..]: whole vectors, the second only when more than L
+   * columns are asked for; m[xi] of the first tile at t + xi*s.
    */
   private static void outputVector(float[] y, int dst, int columns, float[] m, int t, int s, int first,
       float sign) {
