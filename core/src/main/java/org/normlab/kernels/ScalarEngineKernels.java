@@ -253,19 +253,17 @@ public class ScalarEngineKernels implements EngineKernels {
   @Override
   public void winogradPanelOutput(float[] y, int yOff, float[] m, int width, int xiStride,
       int channels, int q0, ConvGeometry g) {
-    int oh = g.outH();
-    int ow = g.outW();
-    int th = (oh + 1) / 2;
-    int tw = (ow + 1) / 2;
-    int rowLen = tw + 1;
-    int planeSize = oh * ow;
+    TileGrid grid = TileGrid.of(g);
+    int ow = grid.ow();
+    int tw = grid.tw();
+    int rowLen = grid.rowLen();
     for (int c = 0; c < channels; c++) {
-      int plane = yOff + c * planeSize;
+      int plane = yOff + c * grid.planeSize();
       // the lanes by tile row: each run [j, j + run) lies in one tile row
       for (int j = 0; j < width; ) {
         int q = q0 + j;
         int ty = q / rowLen;
-        if (ty >= th) {
+        if (ty >= grid.th()) {
           break;
         }
         int tx = q - ty * rowLen;
@@ -276,7 +274,7 @@ public class ScalarEngineKernels implements EngineKernels {
           int top = plane + 2 * ty * ow;
           int t0 = c * width + j - tx;
           outputTiles(y, top, ow, true, m, t0, xiStride, tx, tx + tiles);
-          if (2 * ty + 1 < oh) {
+          if (2 * ty + 1 < grid.oh()) {
             outputTiles(y, top + ow, ow, false, m, t0, xiStride, tx, tx + tiles);
           }
         }

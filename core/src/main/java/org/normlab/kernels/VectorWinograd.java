@@ -85,18 +85,18 @@ final class VectorWinograd {
    */
   static void panelOutput(float[] y, int yOff, float[] m, int width, int xiStride, int channels,
       int q0, ConvGeometry g) {
-    int oh = g.outH();
-    int ow = g.outW();
-    int th = (oh + 1) / 2;
-    int tw = (ow + 1) / 2;
-    int rowLen = tw + 1;
-    int planeSize = oh * ow;
-    int positions = th * rowLen;
+    TileGrid grid = TileGrid.of(g);
+    int oh = grid.oh();
+    int ow = grid.ow();
+    int th = grid.th();
+    int tw = grid.tw();
+    int rowLen = grid.rowLen();
+    int positions = grid.positions();
     // one vector of tiles' two output rows, interleaved (2L floats each): a few hundred bytes
     // allocated per call, no per-thread lookup
     float[] rows = new float[4 * L];
     for (int c = 0; c < channels; c++) {
-      int plane = yOff + c * planeSize;
+      int plane = yOff + c * grid.planeSize();
       for (int j0 = 0; j0 < width && q0 + j0 < positions; j0 += L) {
         int t = c * width + j0;
         outputVector(rows, 0, 2 * L, m, t, xiStride, 0, 1f);

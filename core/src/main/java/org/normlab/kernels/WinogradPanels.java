@@ -31,14 +31,14 @@ final class WinogradPanels {
   static void convolve(EngineKernels engine, GemmKernels gemm, float[] y, float[] x, int n0,
       int count, float[] u, int out, ConvGeometry g) {
     int in = g.c();
-    int th = (g.outH() + 1) / 2;
-    int rowLen = (g.outW() + 1) / 2 + 1;
-    int quarter = (th + 1) * rowLen;
+    TileGrid grid = TileGrid.of(g);
+    // the split planes have one more row and column of tiles: the patches reach 2 past a tile
+    int quarter = (grid.th() + 1) * grid.rowLen();
     int channelStride = 4 * quarter;
     int width = gemm.nr();
     int mr = gemm.mr();
     int blocks = (out + mr - 1) / mr;
-    int panels = (th * rowLen + width - 1) / width;
+    int panels = (grid.positions() + width - 1) / width;
     float[][] buffers = SCRATCH.get();
     float[] a = scratch(buffers, 0, 16 * blocks * mr * in);
     packFilters(a, u, out, in, mr);
@@ -48,7 +48,7 @@ final class WinogradPanels {
     float[] v = scratch(buffers, 2, 16 * in * width);
     // slack: the output transform may read a vector past the last product
     float[] m = scratch(buffers, 3, 16 * mr * width + width);
-    int planeSize = g.outH() * g.outW();
+    int planeSize = grid.planeSize();
     for (int n = n0; n < n0 + count; n++) {
       engine.winogradQuarters(quarters, channelStride, x, n, g);
       for (int p = 0; p < panels; p++) {
