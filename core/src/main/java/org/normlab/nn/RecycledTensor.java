@@ -38,9 +38,10 @@ final class RecycledTensor {
 
   /** {@link #take} with every element zero (for outputs the caller accumulates into). */
   Tensor takeZeroed(Layout layout, int... dims) {
-    boolean reused = spare != null;
+    Tensor previous = spare;
     Tensor t = take(layout, dims);
-    if (reused && t != null) {
+    if (t == previous) {
+      // a reused tensor holds its last values; a new one is zero already
       Arrays.fill(t.data(), 0f);
     }
     return t;
