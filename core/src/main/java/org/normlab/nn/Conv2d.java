@@ -182,7 +182,8 @@ public final class Conv2d implements Layer {
     // columns (padding above 2)
     boolean winogradWeights = !last && Winograd.applies(g, out) && (!needDx || ua != null);
     int pieces = (n + IMAGES_PER_PIECE - 1) / IMAGES_PER_PIECE;
-    float[][] dwPieces = new float[pieces][];
+    // per piece of images: the gradient of the transformed filters (Winograd) or of the filters
+    float[][] pieceGradients = new float[pieces][];
     Parallel.forEachPiece(pieces, (first, end) -> {
       for (int piece = first; piece < end; piece++) {
         int from = piece * IMAGES_PER_PIECE;
@@ -194,12 +195,12 @@ public final class Conv2d implements Layer {
           // the piece's gradient of the transformed filters: the filter transform, linear, runs
           // once on their sum below
           float[] dut = new float[16 * in * out];
-          dwPieces[piece] = dut;
+          pieceGradients[piece] = dut;
           Winograd.transformedWeightGradient(dut, x.data(), dy.data(), from, to - from, out, g);
           continue;
         }
         float[] dw = new float[out * k];
-        dwPieces[piece] = dw;
+        pieceGradients[piece] = dw;
         float[] col = scratch(COLUMNS, k * p);
         float[] dcol = needDx ? scratch(COLUMN_GRADIENTS, k * p) : null;
         float[] dwT = last ? null : new float[k * out];
@@ -234,15 +235,15 @@ public final class Conv2d implements Layer {
     // the pieces in order, whatever the threads: the same bits with any thread count
     float[] dW = weight.grad().data();
     if (winogradWeights) {
-      float[] dut = dwPieces[0];
+      float[] dut = pieceGradients[0];
       for (int piece = 1; piece < pieces; piece++) {
-        Kernels.get().axpy(1f, dwPieces[piece], 0, dut, 0, dut.length);
+        Kernels.get().axpy(1f, pieceGradients[piece], 0, dut, 0, dut.length);
       }
       float[] dw = new float[out * k];
       Winograd.filterGradient(dw, dut, out, in);
       Kernels.get().axpy(1f, dw, 0, dW, 0, dW.length);
     } else {
-      for (float[] part : dwPieces) {
+      for (float[] part : pieceGradients) {
         Kernels.get().axpy(1f, part, 0, dW, 0, dW.length);
       }
     }

@@ -30,7 +30,10 @@ abstract sealed class Pool2d implements Layer permits MaxPool2d, AvgPool2d {
     this.padding = padding;
   }
 
-  /** Checks the input, saves it and its geometry, and returns a zero output of the input's layout. */
+  /**
+   * Checks the input, saves it and its geometry, and returns an output of the input's layout for
+   * the pooling kernel to overwrite whole (every output is one window's maximum or mean).
+   */
   final Tensor begin(Tensor x) {
     if (x.layout() != Layout.NCHW && x.layout() != Layout.NHWC) {
       throw new IllegalArgumentException(getClass().getSimpleName()
@@ -42,8 +45,8 @@ abstract sealed class Pool2d implements Layer permits MaxPool2d, AvgPool2d {
     input = x;
     geometry = g;
     return x.layout().isChannelsLast()
-        ? output.takeZeroed(Layout.NHWC, g.n(), g.outH(), g.outW(), g.c())
-        : output.takeZeroed(Layout.NCHW, g.n(), g.c(), g.outH(), g.outW());
+        ? output.take(Layout.NHWC, g.n(), g.outH(), g.outW(), g.c())
+        : output.take(Layout.NCHW, g.n(), g.c(), g.outH(), g.outW());
   }
 
   /** Checks dy against the last output's shape and returns a zero input gradient. */

@@ -24,12 +24,13 @@ class RecycledOutputsTest {
     for (String name : new String[] {"cnn-bn", "cnn", "mlp-deep-bn"}) {
       check(name, () -> Models.create(name, 3), x -> Models.prepareInput(name, x));
     }
-    // a convolution whose input gradient adds into zeros (stride 2: no Winograd), max pooling,
-    // a sigmoid: the layers whose recycled gradients must be zeroed again
+    // a convolution whose input gradient adds into zeros (stride 2: no Winograd), average and max
+    // pooling (gradients added into zeros, outputs overwritten), a sigmoid
     check("conv-stride-2", () -> new Sequential(
         Conv2d.builder(1, 4, 3).optStride(2).optPadding(1).optSeed(4).build(), new Sigmoid(),
-        Conv2d.builder(4, 8, 3).optStride(2).optSeed(5).build(), new MaxPool2d(2), new ReLU(),
-        new Flatten(), Linear.builder(8 * 3 * 3, 10).optSeed(6).build()), UnaryOperator.identity());
+        new AvgPool2d(2), Conv2d.builder(4, 8, 3).optStride(2).optSeed(5).build(),
+        new MaxPool2d(2), new ReLU(), new Flatten(), Linear.builder(8, 10).optSeed(6).build()),
+        UnaryOperator.identity());
   }
 
   @Test
