@@ -41,11 +41,16 @@ public final class Winograd {
         && g.c() >= MIN_CHANNELS && out >= MIN_CHANNELS;
   }
 
-  /** The transformed filters U (16, out, in) of weight w (out, in, 3, 3). */
+  /**
+   * The transformed filters U (16, out, in) of weight w (out, in, 3, 3), as {@link #convolve}
+   * takes them: packed once into the tile kernel's A panels ({@link WinogradPanels#packFilters}),
+   * so that the convolution of each piece of images does not pack them again.
+   */
   public static float[] filters(float[] w, int out, int in) {
+    KernelSupport kernels = Kernels.get();
     float[] u = new float[16 * out * in];
-    Kernels.get().engine().winogradFilters(u, w, out, in);
-    return u;
+    kernels.engine().winogradFilters(u, w, out, in);
+    return WinogradPanels.packFilters(u, out, in, kernels.gemm().mr());
   }
 
   /**

@@ -10,7 +10,8 @@ import java.util.Arrays;
  *   <li>the input transform writes V[xi] (in, nr) for the 16 xi straight in the kernel's packed
  *       B-panel layout ({@link EngineKernels#winogradPanelInput});
  *   <li>for each block of mr output channels, 16 tile-kernel calls multiply the filters U[xi],
- *       packed once per call as A panels, by V[xi] into M[xi] (mr, nr);
+ *       packed as A panels once per layer call ({@link Winograd#filters}), by V[xi] into
+ *       M[xi] (mr, nr);
  *   <li>the output transform writes those channels' outputs from M
  *       ({@link EngineKernels#winogradPanelOutput}).
  * </ol>
@@ -20,16 +21,17 @@ import java.util.Arrays;
  * product summed over input channels in order by fused multiply-adds), so the same bits.
  */
 final class WinogradPanels {
-  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][]);
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][]);
 
   private WinogradPanels() {}
 
   /**
    * Writes (overwrites) images [n0, n0+count) of y (N, out, OH, OW) with the convolution of the
-   * same images of x (N, C, H, W) and the filters u (16, out, in) of {@link Winograd#filters}.
+   * same images of x (N, C, H, W) and the filters {@code a} of {@link Winograd#filters} (U packed
+   * into the tile kernel's A panels, {@link #packFilters}).
    */
   static void convolve(EngineKernels engine, GemmKernels gemm, float[] y, float[] x, int n0,
-      int count, float[] u, int out, ConvGeometry g) {
+      int count, float[] a, int out, ConvGeometry g) {
     int in = g.c();
     TileGrid grid = TileGrid.of(g);
     // the split planes have one more row and column of tiles: the patches reach 2 past a tile
@@ -39,15 +41,17 @@ final class WinogradPanels {
     int mr = gemm.mr();
     int blocks = (out + mr - 1) / mr;
     int panels = (grid.positions() + width - 1) / width;
+    if (a.length != 16 * blocks * mr * in) {
+      throw new IllegalArgumentException("filters: expected the " + 16 * blocks * mr * in
+          + " floats of Winograd.filters for " + out + " x " + in + " channels, got " + a.length);
+    }
     float[][] buffers = SCRATCH.get();
-    float[] a = scratch(buffers, 0, 16 * blocks * mr * in);
-    packFilters(a, u, out, in, mr);
     // the padding positions stay zero: every image rewrites only its values
-    float[] quarters = scratch(buffers, 1, in * channelStride + width);
+    float[] quarters = scratch(buffers, 0, in * channelStride + width);
     Arrays.fill(quarters, 0, in * channelStride + width, 0f);
-    float[] v = scratch(buffers, 2, 16 * in * width);
+    float[] v = scratch(buffers, 1, 16 * in * width);
     // slack: the output transform may read a vector past the last product
-    float[] m = scratch(buffers, 3, 16 * mr * width + width);
+    float[] m = scratch(buffers, 2, 16 * mr * width + width);
     int planeSize = grid.planeSize();
     for (int n = n0; n < n0 + count; n++) {
       engine.winogradQuarters(quarters, channelStride, x, n, g);
@@ -69,11 +73,13 @@ final class WinogradPanels {
   }
 
   /**
-   * U (16, out, in) as the tile kernel's A panels: block b of mr output channels of U[xi] at
-   * {@code a[(xi*blocks + b)*in*mr]}, step-major ({@code [ci*mr + i]}), channels past out zero.
+   * U (16, out, in) as the tile kernel's A panels, in a new array: block b of mr output channels
+   * of U[xi] at {@code a[(xi*blocks + b)*in*mr]}, step-major ({@code [ci*mr + i]}), channels
+   * past out zero.
    */
-  static void packFilters(float[] a, float[] u, int out, int in, int mr) {
+  static float[] packFilters(float[] u, int out, int in, int mr) {
     int blocks = (out + mr - 1) / mr;
+    float[] a = new float[16 * blocks * mr * in];
     for (int xi = 0; xi < 16; xi++) {
       for (int b = 0; b < blocks; b++) {
         int panel = (xi * blocks + b) * in * mr;
@@ -85,6 +91,7 @@ final class WinogradPanels {
         }
       }
     }
+    return a;
   }
 
   /**
