@@ -85,11 +85,11 @@ public interface EngineKernels {
    * The input transform of one Winograd panel: for each of {@code channels} channels c and lane
    * j &lt; width, the 4x4 patch of tile position q = q0 + j of {@link #winogradQuarters}' planes
    * (q = ty*(TW+1) + tx: tx = TW is a padding position, its values unused) transformed as in
-   * {@link #winogradInput}: {@code v[(xi*channels + c)*width + j] = (B^T d B)[xi]}. Reads up to
-   * {@code width} floats past the last channel's quarters.
+   * {@link #winogradInput}: {@code v[xi*xiStride + c*width + j] = (B^T d B)[xi]}, xiStride at
+   * least channels*width. Reads up to {@code width} floats past the last channel's quarters.
    */
-  void winogradPanelInput(float[] v, int width, float[] quarters, int channelStride, int quarter,
-      int channels, int q0, ConvGeometry g);
+  void winogradPanelInput(float[] v, int width, int xiStride, float[] quarters, int channelStride,
+      int quarter, int channels, int q0, ConvGeometry g);
 
   /**
    * The output transform of one Winograd panel: for channels c &lt; {@code channels} and lanes j

@@ -239,13 +239,13 @@ public class ScalarEngineKernels implements EngineKernels {
   }
 
   @Override
-  public void winogradPanelInput(float[] v, int width, float[] quarters, int channelStride,
-      int quarter, int channels, int q0, ConvGeometry g) {
+  public void winogradPanelInput(float[] v, int width, int xiStride, float[] quarters,
+      int channelStride, int quarter, int channels, int q0, ConvGeometry g) {
     int rowLen = (g.outW() + 1) / 2 + 1;
     for (int c = 0; c < channels; c++) {
       // a "row" of width tile positions: the lanes run across tile rows, whose last position
       // (tx = TW) reads padding and the next row's first column, values never output
-      transformTileRow(v, c * width, channels * width, width, quarters, c * channelStride + q0,
+      transformTileRow(v, c * width, xiStride, width, quarters, c * channelStride + q0,
           quarter, rowLen, width);
     }
   }
