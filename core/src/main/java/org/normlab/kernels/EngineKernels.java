@@ -54,6 +54,31 @@ public interface EngineKernels {
   void flipFilters(float[] wf, float[] w, int out, int in, int kh, int kw);
 
   /**
+   * A direct stride-1 convolution of one image on its zero-padded planes ({@link PaddedPlanes}
+   * p: row length PW = p.pw(), tap offsets taps = p.taps(), T of them): for channels
+   * co &lt; {@code channels} and outputs oy &lt; OH, ox &lt; OW,
+   * <pre>
+   *   y[yOff + (co*OH + oy)*OW + ox] = sum over t of w[co*T + t] * padded[taps[t] + oy*PW + ox]
+   * </pre>
+   * summed by fused multiply-adds from 0 in the order of t (the same bits in every
+   * implementation). Overwrites those entries of y.
+   */
+  void directConvolution(float[] y, int yOff, float[] padded, float[] w, int channels, PaddedPlanes p);
+
+  /**
+   * The weight gradient of {@link #directConvolution} over {@code images} images, whose planes lie
+   * p.imageSize() apart in padded and whose output gradients lie channels*OH*OW apart from
+   * dy[dyOff]: for co &lt; {@code channels} and each tap t,
+   * <pre>
+   *   dw[co*T + t] += sum over n, oy, ox of dy[dyOff + ((n*channels + co)*OH + oy)*OW + ox]
+   *                                         * padded[n*p.imageSize() + taps[t] + oy*PW + ox]
+   * </pre>
+   * (summation order left to the implementation).
+   */
+  void directFilterGradient(float[] dw, float[] dy, int dyOff, float[] padded, int images,
+      int channels, PaddedPlanes p);
+
+  /**
    * Winograd F(2x2, 3x3) filter transform: u[(xi*out + co)*in + ci] = (G g G^T)[xi] for each 3x3
    * kernel g = w[co, ci] (w is (out, in, 3, 3)), xi = 4a + b over the 4x4 result, with
    * G = [[1, 0, 0], [1/2, 1/2, 1/2], [1/2, -1/2, 1/2], [0, 0, 1]].

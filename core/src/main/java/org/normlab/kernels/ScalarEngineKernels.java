@@ -115,6 +115,50 @@ public class ScalarEngineKernels implements EngineKernels {
   }
 
   @Override
+  public void directConvolution(float[] y, int yOff, float[] padded, float[] w, int channels,
+      PaddedPlanes p) {
+    int oh = p.oh();
+    int ow = p.ow();
+    int[] taps = p.taps();
+    for (int co = 0; co < channels; co++) {
+      for (int oy = 0; oy < oh; oy++) {
+        int row = yOff + (co * oh + oy) * ow;
+        for (int ox = 0; ox < ow; ox++) {
+          float acc = 0f;
+          for (int k = 0; k < taps.length; k++) {
+            acc = Math.fma(w[co * taps.length + k], padded[taps[k] + oy * p.pw() + ox], acc);
+          }
+          y[row + ox] = acc;
+        }
+      }
+    }
+  }
+
+  @Override
+  public void directFilterGradient(float[] dw, float[] dy, int dyOff, float[] padded, int images,
+      int channels, PaddedPlanes p) {
+    int oh = p.oh();
+    int ow = p.ow();
+    int[] taps = p.taps();
+    int t = taps.length;
+    for (int co = 0; co < channels; co++) {
+      for (int k = 0; k < t; k++) {
+        float acc = 0f;
+        for (int n = 0; n < images; n++) {
+          for (int oy = 0; oy < oh; oy++) {
+            int d = dyOff + ((n * channels + co) * oh + oy) * ow;
+            int at = n * p.imageSize() + taps[k] + oy * p.pw();
+            for (int ox = 0; ox < ow; ox++) {
+              acc = Math.fma(dy[d + ox], padded[at + ox], acc);
+            }
+          }
+        }
+        dw[co * t + k] += acc;
+      }
+    }
+  }
+
+  @Override
   public void flipFilters(float[] wf, float[] w, int out, int in, int kh, int kw) {
     for (int co = 0; co < out; co++) {
       for (int ci = 0; ci < in; ci++) {

@@ -107,6 +107,27 @@ final class VectorEngineKernels extends ScalarEngineKernels {
   }
 
   @Override
+  public void directConvolution(float[] y, int yOff, float[] padded, float[] w, int channels,
+      PaddedPlanes p) {
+    if (p.ow() < F.length()) {
+      // rows narrower than one vector
+      super.directConvolution(y, yOff, padded, w, channels, p);
+      return;
+    }
+    VectorDirectConvolution.convolution(y, yOff, padded, w, channels, p);
+  }
+
+  @Override
+  public void directFilterGradient(float[] dw, float[] dy, int dyOff, float[] padded, int images,
+      int channels, PaddedPlanes p) {
+    if (p.ow() < F.length()) {
+      super.directFilterGradient(dw, dy, dyOff, padded, images, channels, p);
+      return;
+    }
+    VectorDirectConvolution.filterGradient(dw, dy, dyOff, padded, images, channels, p);
+  }
+
+  @Override
   void transformTileRow(float[] v, int off, int stride, int writable, float[] quarters, int base,
       int quarter, int rowLen, int tw) {
     VectorWinograd.transformTileRow(v, off, stride, writable, quarters, base, quarter, rowLen, tw);

@@ -3,6 +3,7 @@ package org.normlab.nn;
 import java.util.Arrays;
 import java.util.List;
 import org.normlab.kernels.ConvGeometry;
+import org.normlab.kernels.DirectConvolution;
 import org.normlab.kernels.EngineKernels;
 import org.normlab.kernels.Gemm;
 import org.normlab.kernels.Kernels;
@@ -32,6 +33,9 @@ import org.normlab.tensor.Tensor;
  * fewer multiplies than im2col); their input gradient is the stride-1 convolution of dY with the
  * flipped filters (in and out swapped, kernels rotated 180 degrees) and padding 2 - padding, by
  * Winograd as well, and so is the weight gradient ({@link Winograd#weightGradient}).
+ * Channels-first stride-1 convolutions with a window of at most
+ * {@link DirectConvolution#MAX_WINDOW} values (the CNNs' first layer, 1 -> 32 channels 3x3) run
+ * forward and weight gradient directly on padded planes ({@link DirectConvolution}).
  *
  * <p>Images run in parallel in fixed pieces of {@link #IMAGES_PER_PIECE}; weight gradients are
  * summed per piece and then added in piece order, so results do not depend on the thread count.
@@ -120,9 +124,12 @@ public final class Conv2d implements Layer {
     float[] w = weight.value().data();
     EngineKernels kernels = Kernels.get().engine();
     float[] u = !last && Winograd.applies(g, out) ? Winograd.filters(w, out, in) : null;
+    boolean direct = !last && u == null && DirectConvolution.applies(g);
     Parallel.forRange(0, n, IMAGES_PER_PIECE, (from, to) -> {
       if (u != null) {
         Winograd.convolve(y.data(), x.data(), from, to - from, u, out, g);
+      } else if (direct) {
+        DirectConvolution.convolve(y.data(), x.data(), from, to - from, w, out, g);
       } else {
         float[] col = scratch(COLUMNS, k * p);
         for (int i = from; i < to; i++) {
@@ -181,6 +188,7 @@ public final class Conv2d implements Layer {
     // the weight gradient by Winograd too, unless the input gradient still needs the unfolded
     // columns (padding above 2)
     boolean winogradWeights = !last && Winograd.applies(g, out) && (!needDx || ua != null);
+    boolean directWeights = !last && !winogradWeights && DirectConvolution.applies(g);
     int pieces = (n + IMAGES_PER_PIECE - 1) / IMAGES_PER_PIECE;
     // per piece of images: the gradient of the transformed filters (Winograd) or of the filters
     float[][] pieceGradients = new float[pieces][];
@@ -201,9 +209,15 @@ public final class Conv2d implements Layer {
         }
         float[] dw = new float[out * k];
         pieceGradients[piece] = dw;
-        float[] col = scratch(COLUMNS, k * p);
+        if (directWeights) {
+          DirectConvolution.weightGradient(dw, x.data(), dy.data(), from, to - from, out, g);
+          if (!needDx) {
+            continue;
+          }
+        }
+        float[] col = directWeights ? null : scratch(COLUMNS, k * p);
         float[] dcol = needDx ? scratch(COLUMN_GRADIENTS, k * p) : null;
-        float[] dwT = last ? null : new float[k * out];
+        float[] dwT = last || directWeights ? null : new float[k * out];
         for (int i = from; i < to; i++) {
           int yOff = i * out * p;
           if (last) {
@@ -216,10 +230,13 @@ public final class Conv2d implements Layer {
               kernels.row2imChannelsLastAccumulate(dx.data(), dcol, i, 1, g);
             }
           } else {
-            kernels.im2colChannelsFirst(col, x.data(), i, 0, g.outH(), g);
-            // dW^T (k, out) += X_i (k, p) * dY_i^T (p, out): this orientation packs the small
-            // dY_i, not the large X_i, as the transposed operand (measured 25% faster at 32x288x784)
-            Gemm.sgemm(false, true, k, out, p, 1f, col, 0, p, dy.data(), yOff, p, 1f, dwT, 0, out);
+            if (!directWeights) {
+              kernels.im2colChannelsFirst(col, x.data(), i, 0, g.outH(), g);
+              // dW^T (k, out) += X_i (k, p) * dY_i^T (p, out): this orientation packs the small
+              // dY_i, not the large X_i, as the transposed operand (measured 25% faster at
+              // 32x288x784)
+              Gemm.sgemm(false, true, k, out, p, 1f, col, 0, p, dy.data(), yOff, p, 1f, dwT, 0, out);
+            }
             if (needDx && ua == null) {
               // dX_i (k, p) = W^T (k, out) * dY_i (out, p)
               Gemm.sgemm(true, false, k, p, out, 1f, w, 0, k, dy.data(), yOff, p, 0f, dcol, 0, p);
