@@ -35,9 +35,6 @@ public interface EngineKernels {
   /** dbias[c] += sum over r of dy[r*cols + c] (the gradient of {@link #addRowBias}). */
   void sumRowsAccumulate(float[] dbias, float[] dy, int rows, int cols);
 
-  /** dbias[c] += sum over n, p of dy[(n*channels + c)*spatial + p]. */
-  void sumChannelsAccumulate(float[] dbias, float[] dy, int n, int channels, int spatial);
-
   /**
    * dst[c*rows + r] = src[r*cols + c]: the transpose of a row-major rows x cols matrix, in
    * cache-sized blocks. Lets a product read a weight matrix in the orientation that packs with

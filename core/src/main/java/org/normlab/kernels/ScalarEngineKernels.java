@@ -82,19 +82,6 @@ public class ScalarEngineKernels implements EngineKernels {
     }
   }
 
-  @Override
-  public void sumChannelsAccumulate(float[] dbias, float[] dy, int n, int channels, int spatial) {
-    // KernelSupport.sum adds its lanes in a fixed order, so this is bit-identical in every JIT state
-    KernelSupport k = Kernels.get();
-    for (int c = 0; c < channels; c++) {
-      double s = 0;
-      for (int i = 0; i < n; i++) {
-        s += k.sum(dy, (i * channels + c) * spatial, spatial);
-      }
-      dbias[c] += (float) s;
-    }
-  }
-
   /** Side of the square blocks of {@link #transpose}: a block of source and of destination rows stays in L1. */
   private static final int TRANSPOSE_BLOCK = 32;
 

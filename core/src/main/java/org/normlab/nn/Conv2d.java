@@ -192,10 +192,17 @@ public final class Conv2d implements Layer {
     int pieces = (n + IMAGES_PER_PIECE - 1) / IMAGES_PER_PIECE;
     // per piece of images: the gradient of the transformed filters (Winograd) or of the filters
     float[][] pieceGradients = new float[pieces][];
+    // channels first: each image's sum of dy per channel, summed over images after the pieces
+    double[] imageBiasSums = bias != null && !last ? new double[n * out] : null;
     Parallel.forEachPiece(pieces, (first, end) -> {
       for (int piece = first; piece < end; piece++) {
         int from = piece * IMAGES_PER_PIECE;
         int to = Math.min(n, from + IMAGES_PER_PIECE);
+        if (imageBiasSums != null) {
+          for (int i = from * out; i < to * out; i++) {
+            imageBiasSums[i] = Kernels.get().sum(dy.data(), i * p, p);
+          }
+        }
         if (ua != null) {
           Winograd.convolve(dx.data(), dy.data(), from, to - from, ua, in, adjoint);
         }
@@ -268,7 +275,15 @@ public final class Conv2d implements Layer {
       if (last) {
         kernels.sumRowsAccumulate(bias.grad().data(), dy.data(), n * p, out);
       } else {
-        kernels.sumChannelsAccumulate(bias.grad().data(), dy.data(), n, out, p);
+        // the images in order, whatever the threads
+        float[] db = bias.grad().data();
+        for (int c = 0; c < out; c++) {
+          double s = 0;
+          for (int i = 0; i < n; i++) {
+            s += imageBiasSums[i * out + c];
+          }
+          db[c] += (float) s;
+        }
       }
     }
     return dx;
