@@ -118,11 +118,12 @@ public interface EngineKernels {
    * &lt; width with tile position q = q0 + j inside the image (ty &lt; TH, tx &lt; TW), writes
    * y[yOff + c*OH*OW + (2ty+r)*OW + 2tx+s] = (A^T m A)[r][s], A^T = [[1, 1, 1, 0], [0, 1, -1,
    * -1]], from the products {@code m[xi*xiStride + c*width + j]}, dropping half tiles past an odd
-   * edge. Writes nothing else of y but may read up to {@code width} floats past the last
-   * product.
+   * edge, plus {@code bias[biasOff + c]} when bias is not null (added last: the bits of adding it
+   * to the finished output). Writes nothing else of y but may read up to {@code width} floats
+   * past the last product.
    */
   void winogradPanelOutput(float[] y, int yOff, float[] m, int width, int xiStride, int channels,
-      int q0, ConvGeometry g);
+      int q0, ConvGeometry g, float[] bias, int biasOff);
 
   /**
    * The gradient of the output transform ({@link #winogradPanelOutput}) with respect to its

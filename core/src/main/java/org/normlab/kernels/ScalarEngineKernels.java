@@ -283,7 +283,7 @@ public class ScalarEngineKernels implements EngineKernels {
 
   @Override
   public void winogradPanelOutput(float[] y, int yOff, float[] m, int width, int xiStride,
-      int channels, int q0, ConvGeometry g) {
+      int channels, int q0, ConvGeometry g, float[] bias, int biasOff) {
     TileGrid grid = TileGrid.of(g);
     int ow = grid.ow();
     int tw = grid.tw();
@@ -304,9 +304,9 @@ public class ScalarEngineKernels implements EngineKernels {
           // tile tx' of the run has its products at c*width + j + (tx' - tx) + xi*xiStride
           int top = plane + 2 * ty * ow;
           int t0 = c * width + j - tx;
-          outputTiles(y, top, ow, true, m, t0, xiStride, tx, tx + tiles);
+          outputTiles(y, top, ow, true, m, t0, xiStride, tx, tx + tiles, bias, biasOff + c);
           if (2 * ty + 1 < grid.oh()) {
-            outputTiles(y, top + ow, ow, false, m, t0, xiStride, tx, tx + tiles);
+            outputTiles(y, top + ow, ow, false, m, t0, xiStride, tx, tx + tiles, bias, biasOff + c);
           }
         }
         j += run;
@@ -358,7 +358,9 @@ public class ScalarEngineKernels implements EngineKernels {
    * first tile has its m[xi] at t0 + xi*s, the row starts at y[row].
    */
   static void outputTiles(float[] y, int row, int ow, boolean top, float[] m, int t0, int s, int tx0,
-      int tx1) {
+      int tx1, float[] bias, int biasAt) {
+    boolean biased = bias != null;
+    float b = biased ? bias[biasAt] : 0f;
     // A^T m for each column b (m_a,b at xi = 4a + b), then times A: columns c0 + c1 + c2 and
     // c1 - c2 - c3
     int p = top ? 0 : 4 * s;
@@ -369,9 +371,11 @@ public class ScalarEngineKernels implements EngineKernels {
       float r2 = top ? m[t + 2 * s] + m[t + 6 * s] + m[t + 10 * s] : m[t + 2 * s] - m[t + 6 * s] - m[t + 10 * s];
       float r3 = top ? m[t + 3 * s] + m[t + 7 * s] + m[t + 11 * s] : m[t + 3 * s] - m[t + 7 * s] - m[t + 11 * s];
       int ox = 2 * tx;
-      y[row + ox] = r0 + r1 + r2;
+      float even = r0 + r1 + r2;
+      y[row + ox] = biased ? even + b : even;
       if (ox + 1 < ow) {
-        y[row + ox + 1] = r1 - r2 - r3;
+        float odd = r1 - r2 - r3;
+        y[row + ox + 1] = biased ? odd + b : odd;
       }
     }
   }

@@ -135,13 +135,13 @@ final class VectorEngineKernels extends ScalarEngineKernels {
 
   @Override
   public void winogradPanelOutput(float[] y, int yOff, float[] m, int width, int xiStride,
-      int channels, int q0, ConvGeometry g) {
+      int channels, int q0, ConvGeometry g, float[] bias, int biasOff) {
     if (width % F.length() != 0) {
       // panels of whole vectors only (the vector tile kernel's are two vectors wide)
-      super.winogradPanelOutput(y, yOff, m, width, xiStride, channels, q0, g);
+      super.winogradPanelOutput(y, yOff, m, width, xiStride, channels, q0, g, bias, biasOff);
       return;
     }
-    VectorWinograd.panelOutput(y, yOff, m, width, xiStride, channels, q0, g);
+    VectorWinograd.panelOutput(y, yOff, m, width, xiStride, channels, q0, g, bias, biasOff);
   }
 
   @Override

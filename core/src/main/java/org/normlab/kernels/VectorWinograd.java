@@ -84,7 +84,7 @@ final class VectorWinograd {
    * outputs already written.
    */
   static void panelOutput(float[] y, int yOff, float[] m, int width, int xiStride, int channels,
-      int q0, ConvGeometry g) {
+      int q0, ConvGeometry g, float[] bias, int biasOff) {
     TileGrid grid = TileGrid.of(g);
     int oh = grid.oh();
     int ow = grid.ow();
@@ -99,8 +99,8 @@ final class VectorWinograd {
       int plane = yOff + c * grid.planeSize();
       for (int j0 = 0; j0 < width && q0 + j0 < positions; j0 += L) {
         int t = c * width + j0;
-        outputVector(rows, 0, 2 * L, m, t, xiStride, 0, 1f);
-        outputVector(rows, 2 * L, 2 * L, m, t, xiStride, 4, -1f);
+        outputVector(rows, 0, 2 * L, m, t, xiStride, 0, 1f, bias, biasOff + c);
+        outputVector(rows, 2 * L, 2 * L, m, t, xiStride, 4, -1f, bias, biasOff + c);
         for (int j = j0; j < j0 + L; ) {
           int q = q0 + j;
           int ty = q / rowLen;
@@ -131,7 +131,7 @@ final class VectorWinograd {
    * columns are asked for; m[xi] of the first tile at t + xi*s.
    */
   private static void outputVector(float[] y, int dst, int columns, float[] m, int t, int s, int first,
-      float sign) {
+      float sign, float[] bias, int biasAt) {
     FloatVector signs = FloatVector.broadcast(F, sign);
     int p = t + first * s;
     FloatVector r0 = FloatVector.fromArray(F, m, p + 8 * s)
@@ -146,6 +146,10 @@ final class VectorWinograd {
             .fma(signs, FloatVector.fromArray(F, m, p + 3 * s)));
     FloatVector even = r0.add(r1).add(r2);
     FloatVector odd = r1.sub(r2).sub(r3);
+    if (bias != null) {
+      even = even.add(bias[biasAt]);
+      odd = odd.add(bias[biasAt]);
+    }
     even.rearrange(VectorShuffles.INTERLEAVE_LOW, odd).intoArray(y, dst);
     if (columns > L) {
       even.rearrange(VectorShuffles.INTERLEAVE_HIGH, odd).intoArray(y, dst + L);

@@ -56,11 +56,13 @@ public final class Winograd {
   /**
    * Writes (overwrites) images [n0, n0+count) of y (N, out, OH, OW) with the convolution of the
    * same images of x (N, C, H, W) and the filters u = {@link #filters}, geometry g
-   * ({@link #applies} must hold).
+   * ({@link #applies} must hold), plus bias[co] when bias (out) is not null (the bits of adding
+   * it to the finished convolution).
    */
-  public static void convolve(float[] y, float[] x, int n0, int count, float[] u, int out, ConvGeometry g) {
+  public static void convolve(float[] y, float[] x, int n0, int count, float[] u, int out,
+      ConvGeometry g, float[] bias) {
     KernelSupport kernels = Kernels.get();
-    WinogradPanels.convolve(kernels.engine(), kernels.gemm(), y, x, n0, count, u, out, g);
+    WinogradPanels.convolve(kernels.engine(), kernels.gemm(), y, x, n0, count, u, out, g, bias);
   }
 
   /**

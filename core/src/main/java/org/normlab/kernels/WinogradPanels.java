@@ -36,10 +36,10 @@ final class WinogradPanels {
   /**
    * Writes (overwrites) images [n0, n0+count) of y (N, out, OH, OW) with the convolution of the
    * same images of x (N, C, H, W) and the filters {@code a} of {@link Winograd#filters} (U packed
-   * into the tile kernel's A panels, {@link #packFilters}).
+   * into the tile kernel's A panels, {@link #packFilters}), plus bias[co] when bias is not null.
    */
   static void convolve(EngineKernels engine, GemmKernels gemm, float[] y, float[] x, int n0,
-      int count, float[] a, int out, ConvGeometry g) {
+      int count, float[] a, int out, ConvGeometry g, float[] bias) {
     int in = g.c();
     TileGrid grid = TileGrid.of(g);
     // the split planes have one more row and column of tiles: the patches reach 2 past a tile
@@ -75,7 +75,7 @@ final class WinogradPanels {
                 xi * xiStride, in, 1f, 0f);
           }
           engine.winogradPanelOutput(y, (n * out + b * mr) * planeSize, m, width, mr * width, rows,
-              q0, g);
+              q0, g, bias, b * mr);
         }
       }
     }

@@ -127,8 +127,12 @@ public final class Conv2d implements Layer {
     boolean direct = !last && u == null && DirectConvolution.applies(g);
     Parallel.forRange(0, n, IMAGES_PER_PIECE, (from, to) -> {
       if (u != null) {
-        Winograd.convolve(y.data(), x.data(), from, to - from, u, out, g);
-      } else if (direct) {
+        // the output transform adds the bias
+        Winograd.convolve(y.data(), x.data(), from, to - from, u, out, g,
+            bias == null ? null : bias.value().data());
+        return;
+      }
+      if (direct) {
         DirectConvolution.convolve(y.data(), x.data(), from, to - from, w, out, g);
       } else {
         float[] col = scratch(COLUMNS, k * p);
@@ -204,7 +208,7 @@ public final class Conv2d implements Layer {
           }
         }
         if (ua != null) {
-          Winograd.convolve(dx.data(), dy.data(), from, to - from, ua, in, adjoint);
+          Winograd.convolve(dx.data(), dy.data(), from, to - from, ua, in, adjoint, null);
         }
         if (winogradWeights) {
           // the piece's gradient of the transformed filters: the filter transform, linear, runs

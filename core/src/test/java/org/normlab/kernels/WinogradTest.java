@@ -80,8 +80,10 @@ class WinogradTest {
         java.util.Arrays.fill(yv, Float.NaN);
         for (int n = 1; n <= count; n++) {
           for (int p = 0; p < panels; p++) {
-            SCALAR.winogradPanelOutput(ys, n * out * oh * ow, m, width, out * width, out, p * width, g);
-            VECTOR.winogradPanelOutput(yv, n * out * oh * ow, m, width, out * width, out, p * width, g);
+            SCALAR.winogradPanelOutput(ys, n * out * oh * ow, m, width, out * width, out, p * width, g,
+                null, 0);
+            VECTOR.winogradPanelOutput(yv, n * out * oh * ow, m, width, out * width, out, p * width, g,
+                null, 0);
           }
         }
         AllClose.assertAllClose(yv, ys, 0, 0, "panel output transform, " + g
@@ -125,8 +127,8 @@ class WinogradTest {
       java.util.Arrays.fill(y, Float.NaN);
       float[] u = Winograd.filters(wt, out, in);
       // images 0..1 in one call, image 2 in another: the tile index restarts per call
-      Winograd.convolve(y, x, 0, 2, u, out, g);
-      Winograd.convolve(y, x, 2, 1, u, out, g);
+      Winograd.convolve(y, x, 0, 2, u, out, g, null);
+      Winograd.convolve(y, x, 2, 1, u, out, g, null);
       float[] expected = direct(x, wt, n, in, out, g);
       AllClose.assertAllClose(y, expected, 1e-5, 1e-5, "Winograd vs direct, " + g);
     }
@@ -147,9 +149,19 @@ class WinogradTest {
       float[] u = Winograd.filters(random(size * 5L + pad, out * 9 * 9), out, 9);
       float[] ys = new float[n * out * g.outPositions()];
       float[] yv = new float[n * out * g.outPositions()];
-      WinogradPanels.convolve(SCALAR, scalarGemm, ys, x, 0, n, u, out, g);
-      WinogradPanels.convolve(VECTOR, vectorGemm, yv, x, 0, n, u, out, g);
+      WinogradPanels.convolve(SCALAR, scalarGemm, ys, x, 0, n, u, out, g, null);
+      WinogradPanels.convolve(VECTOR, vectorGemm, yv, x, 0, n, u, out, g, null);
       AllClose.assertAllClose(yv, ys, 0, 0, "panel convolution, " + g);
+      // with a bias: both kernel sets give the bits of adding it to the finished convolution
+      float[] bias = random(size * 7L + pad, out);
+      float[] expected = ys.clone();
+      for (int i = 0; i < expected.length; i++) {
+        expected[i] += bias[i / g.outPositions() % out];
+      }
+      WinogradPanels.convolve(SCALAR, scalarGemm, ys, x, 0, n, u, out, g, bias);
+      WinogradPanels.convolve(VECTOR, vectorGemm, yv, x, 0, n, u, out, g, bias);
+      AllClose.assertAllClose(ys, expected, 0, 0, "scalar panel convolution with bias, " + g);
+      AllClose.assertAllClose(yv, expected, 0, 0, "vector panel convolution with bias, " + g);
     }
   }
 
