@@ -217,7 +217,7 @@ public class ScalarEngineKernels implements EngineKernels {
     // the next channel of the same xi, which all come later
     for (int ch = 0; ch < c; ch++) {
       for (int n = 0; n < count; n++) {
-        splitPlane(quarters, 0, x, ((n0 + n) * c + ch) * h * w, g, quarter, rowLen);
+        split(quarters, 0, x, ((n0 + n) * c + ch) * h * w, g, quarter, rowLen);
         int vOff = ch * ld + n * perImage;
         int later = ch + 1 < c ? ld : 0;
         for (int ty = 0; ty < th; ty++) {
@@ -230,8 +230,16 @@ public class ScalarEngineKernels implements EngineKernels {
 
   /**
    * One zero-padded plane (x from {@code plane}, H x W) split into the four parity quarters at
-   * {@code quarters[qOff ..]} (see {@link #winogradQuarters}); writes only the plane's values.
+   * {@code quarters[qOff ..]} (see {@link #winogradQuarters}); changes only the plane's values
+   * (a vector implementation may rewrite others, up to one vector past the last value, with
+   * what they hold).
    */
+  void split(float[] quarters, int qOff, float[] x, int plane, ConvGeometry g, int quarter,
+      int rowLen) {
+    splitPlane(quarters, qOff, x, plane, g, quarter, rowLen);
+  }
+
+  /** {@link #split} one row after another, one pair of columns at a time. */
   static void splitPlane(float[] quarters, int qOff, float[] x, int plane, ConvGeometry g,
       int quarter, int rowLen) {
     int w = g.w();
@@ -245,16 +253,23 @@ public class ScalarEngineKernels implements EngineKernels {
       // (xx + padW) / 2. One pass over the row in pairs (2k, 2k + 1): the even column goes to
       // column k + padW/2 of quarter padW % 2, the odd one to column k + (padW + 1)/2 of the other
       int padW = g.padW();
-      int even = dst + (padW % 2) * quarter + padW / 2;
-      int odd = dst + (1 - padW % 2) * quarter + (padW + 1) / 2;
-      int pairs = cols / 2;
-      for (int k = 0; k < pairs; k++) {
-        quarters[even + k] = x[src + 2 * k];
-        quarters[odd + k] = x[src + 2 * k + 1];
-      }
-      if (cols % 2 != 0) {
-        quarters[even + pairs] = x[src + cols - 1];
-      }
+      splitRow(quarters, dst + (padW % 2) * quarter + padW / 2,
+          dst + (1 - padW % 2) * quarter + (padW + 1) / 2, x, src, cols);
+    }
+  }
+
+  /**
+   * The first {@code cols} columns of the row at x[src]: column 2k to quarters[even + k], column
+   * 2k + 1 to quarters[odd + k].
+   */
+  static void splitRow(float[] quarters, int even, int odd, float[] x, int src, int cols) {
+    int pairs = cols / 2;
+    for (int k = 0; k < pairs; k++) {
+      quarters[even + k] = x[src + 2 * k];
+      quarters[odd + k] = x[src + 2 * k + 1];
+    }
+    if (cols % 2 != 0) {
+      quarters[even + pairs] = x[src + cols - 1];
     }
   }
 
@@ -265,7 +280,7 @@ public class ScalarEngineKernels implements EngineKernels {
     int quarter = ((g.outH() + 1) / 2 + 1) * rowLen;
     int planeSize = g.h() * g.w();
     for (int ch = 0; ch < c; ch++) {
-      splitPlane(quarters, ch * channelStride, x, (n * c + ch) * planeSize, g, quarter, rowLen);
+      split(quarters, ch * channelStride, x, (n * c + ch) * planeSize, g, quarter, rowLen);
     }
   }
 

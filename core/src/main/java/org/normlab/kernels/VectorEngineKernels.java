@@ -128,6 +128,12 @@ final class VectorEngineKernels extends ScalarEngineKernels {
   }
 
   @Override
+  void split(float[] quarters, int qOff, float[] x, int plane, ConvGeometry g, int quarter,
+      int rowLen) {
+    VectorWinograd.split(quarters, qOff, x, plane, g, quarter, rowLen);
+  }
+
+  @Override
   void transformTileRow(float[] v, int off, int stride, int writable, float[] quarters, int base,
       int quarter, int rowLen, int tw) {
     VectorWinograd.transformTileRow(v, off, stride, writable, quarters, base, quarter, rowLen, tw);

@@ -1,6 +1,7 @@
 package org.normlab.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -50,6 +51,54 @@ final class VectorWinograd {
     }
     if (tx < tw) {
       ScalarEngineKernels.transformTiles(v, off + tx, stride, quarters, base + tx, quarter, rowLen, tw - tx);
+    }
+  }
+
+  /**
+   * {@link ScalarEngineKernels#split} with the lanes over column pairs: two vectors of a row
+   * (2L columns) are split by the {@link VectorShuffles#EVEN} and {@link VectorShuffles#ODD}
+   * shuffles into L even and L odd columns. A row's last, partial vector of pairs is blended into
+   * what its destination holds (read, blend, write back), so the lanes past the row keep their
+   * values: the padding of the quarters must stay zero. A row whose loads would run past the end
+   * of x (the last rows of the last image) runs the scalar code.
+   */
+  static void split(float[] quarters, int qOff, float[] x, int plane, ConvGeometry g, int quarter,
+      int rowLen) {
+    int w = g.w();
+    int padW = g.padW();
+    int rows = Math.min(g.h(), 2 * quarter / rowLen - g.padH());
+    int cols = Math.min(w, 2 * rowLen - padW);
+    int pairs = cols / 2;
+    int vectors = (pairs + L - 1) / L;
+    VectorMask<Float> lastLanes = F.indexInRange(0, pairs - (vectors - 1) * L);
+    for (int y = 0; y < rows; y++) {
+      int py = y + g.padH();
+      int dst = qOff + 2 * (py % 2) * quarter + (py / 2) * rowLen;
+      int src = plane + y * w;
+      // as in the scalar code: the even columns to quarter padW % 2, the odd ones to the other
+      int even = dst + (padW % 2) * quarter + padW / 2;
+      int odd = dst + (1 - padW % 2) * quarter + (padW + 1) / 2;
+      if (src + 2 * vectors * L > x.length) {
+        ScalarEngineKernels.splitRow(quarters, even, odd, x, src, cols);
+        continue;
+      }
+      for (int v = 0; v < vectors; v++) {
+        int k = v * L;
+        FloatVector a = FloatVector.fromArray(F, x, src + 2 * k);
+        FloatVector b = FloatVector.fromArray(F, x, src + 2 * k + L);
+        FloatVector evens = a.rearrange(VectorShuffles.EVEN, b);
+        FloatVector odds = a.rearrange(VectorShuffles.ODD, b);
+        if (v + 1 < vectors) {
+          evens.intoArray(quarters, even + k);
+          odds.intoArray(quarters, odd + k);
+        } else {
+          FloatVector.fromArray(F, quarters, even + k).blend(evens, lastLanes).intoArray(quarters, even + k);
+          FloatVector.fromArray(F, quarters, odd + k).blend(odds, lastLanes).intoArray(quarters, odd + k);
+        }
+      }
+      if (cols % 2 != 0) {
+        quarters[even + pairs] = x[src + cols - 1];
+      }
     }
   }
 

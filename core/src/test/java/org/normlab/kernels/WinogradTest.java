@@ -54,6 +54,36 @@ class WinogradTest {
   }
 
   @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 13, 14, 15, 16, 17, 31, 32, 33, 40})
+  void vectorSplitEqualsScalarAndLeavesTheRestAlone(int width) {
+    // widths around one and two vectors of column pairs, odd widths, padding 0-2; the buffer
+    // starts filled with markers, which both must leave wherever the plane does not land; the
+    // plane is the last of x, so the rows near its end run the scalar fallback of the vector code
+    for (int pad = 0; pad <= 2; pad++) {
+      if (width + 2 * pad < 3) {
+        continue;
+      }
+      ConvGeometry g = new ConvGeometry(1, 6, width, 3, 3, 1, 1, pad, pad);
+      int rowLen = (g.outW() + 1) / 2 + 1;
+      int quarter = ((g.outH() + 1) / 2 + 1) * rowLen;
+      float[] x = random(width * 3L + pad, 2 * 6 * width);
+      float[] markers = random(width + 50L * pad, 4 * quarter + 64);
+      for (int plane : new int[] {0, 6 * width}) {
+        float[] qs = markers.clone();
+        float[] qv = markers.clone();
+        ((ScalarEngineKernels) SCALAR).split(qs, 0, x, plane, g, quarter, rowLen);
+        ((ScalarEngineKernels) VECTOR).split(qv, 0, x, plane, g, quarter, rowLen);
+        AllClose.assertAllClose(qv, qs, 0, 0, "split of plane at " + plane + ", " + g);
+        int changed = 0;
+        for (int i = 0; i < qs.length; i++) {
+          changed += Float.floatToIntBits(qs[i]) != Float.floatToIntBits(markers[i]) ? 1 : 0;
+        }
+        assertTrue(changed <= 6 * width, "only the plane's values land: " + changed + ", " + g);
+      }
+    }
+  }
+
+  @ParameterizedTest
   @ValueSource(ints = {1, 2, 3, 7, 15, 16, 17, 31, 33})
   void vectorOutputTransformsEqualScalar(int tilesPerRow) {
     // odd and even output sizes (half tiles at the right and bottom edges); 19 channels: one
