@@ -114,6 +114,24 @@ public interface EngineKernels {
       int quarter, int channels, int q0, ConvGeometry g);
 
   /**
+   * The F(4x4, 3x3) split of image n of x (N, C, H, W): channel c's 16 residue planes
+   * ({@link Winograd4Transforms}) at {@code planes[c*channelStride ..]}; changes only the planes'
+   * values.
+   */
+  void winograd4Split(float[] planes, int channelStride, float[] x, int n, ConvGeometry g);
+
+  /** {@link Winograd4Transforms#panelInput} (the F(4x4, 3x3) input transform of one panel). */
+  void winograd4PanelInput(float[] v, int width, int xiStride, float[] planes, int channelStride,
+      int channels, int q0, ConvGeometry g);
+
+  /** {@link Winograd4Transforms#panelOutput} (the F(4x4, 3x3) output transform of one panel). */
+  void winograd4PanelOutput(float[] y, int yOff, float[] m, int width, int xiStride, int channels,
+      int q0, ConvGeometry g, float[] bias, int biasOff);
+
+  /** {@link Winograd4Transforms#filters}: u[(xi*out + co)*in + ci] = (G g G^T)[xi], 36 xi. */
+  void winograd4Filters(float[] u, float[] w, int out, int in);
+
+  /**
    * The output transform of one Winograd panel: for channels c &lt; {@code channels} and lanes j
    * &lt; width with tile position q = q0 + j inside the image (ty &lt; TH, tx &lt; TW), writes
    * y[yOff + c*OH*OW + (2ty+r)*OW + 2tx+s] = (A^T m A)[r][s], A^T = [[1, 1, 1, 0], [0, 1, -1,

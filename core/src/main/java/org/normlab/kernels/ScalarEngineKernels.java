@@ -297,6 +297,39 @@ public class ScalarEngineKernels implements EngineKernels {
   }
 
   @Override
+  public void winograd4Split(float[] planes, int channelStride, float[] x, int n, ConvGeometry g) {
+    TileGrid grid = TileGrid.of(g, 4);
+    int planeSize = g.h() * g.w();
+    for (int ch = 0; ch < g.c(); ch++) {
+      split4(planes, ch * channelStride, x, (n * g.c() + ch) * planeSize, g, grid);
+    }
+  }
+
+  /** {@link Winograd4Transforms#split} of one channel plane (a vector implementation overrides). */
+  void split4(float[] planes, int off, float[] x, int src, ConvGeometry g, TileGrid grid) {
+    Winograd4Transforms.split(planes, off, x, src, g, grid);
+  }
+
+  @Override
+  public void winograd4PanelInput(float[] v, int width, int xiStride, float[] planes,
+      int channelStride, int channels, int q0, ConvGeometry g) {
+    Winograd4Transforms.panelInput(v, width, xiStride, planes, channelStride, channels, q0,
+        TileGrid.of(g, 4));
+  }
+
+  @Override
+  public void winograd4PanelOutput(float[] y, int yOff, float[] m, int width, int xiStride,
+      int channels, int q0, ConvGeometry g, float[] bias, int biasOff) {
+    Winograd4Transforms.panelOutput(y, yOff, m, width, xiStride, channels, q0, TileGrid.of(g, 4),
+        bias, biasOff);
+  }
+
+  @Override
+  public void winograd4Filters(float[] u, float[] w, int out, int in) {
+    Winograd4Transforms.filters(u, w, out, in);
+  }
+
+  @Override
   public void winogradPanelOutput(float[] y, int yOff, float[] m, int width, int xiStride,
       int channels, int q0, ConvGeometry g, float[] bias, int biasOff) {
     TileGrid grid = TileGrid.of(g);

@@ -1,13 +1,20 @@
 package org.normlab.kernels;
 
 /**
- * The output tiles of a Winograd F(2x2, 3x3) convolution: OH x OW outputs in TH x TW tiles of
- * 2x2 (half tiles at odd edges), numbered as tile positions q = ty*rowLen + tx with rowLen =
+ * The output tiles of a Winograd convolution with tile x tile outputs per tile (2 for
+ * F(2x2, 3x3), 4 for F(4x4, 3x3)): OH x OW outputs in TH x TW tiles (partial tiles at edges that
+ * are not a multiple of the tile), numbered as tile positions q = ty*rowLen + tx with rowLen =
  * TW + 1 (a padding position ends each tile row; see {@link WinogradPanels}).
  */
-record TileGrid(int oh, int ow, int th, int tw) {
+record TileGrid(int tile, int oh, int ow, int th, int tw) {
+  /** The F(2x2, 3x3) grid. */
   static TileGrid of(ConvGeometry g) {
-    return new TileGrid(g.outH(), g.outW(), (g.outH() + 1) / 2, (g.outW() + 1) / 2);
+    return of(g, 2);
+  }
+
+  static TileGrid of(ConvGeometry g, int tile) {
+    return new TileGrid(tile, g.outH(), g.outW(), (g.outH() + tile - 1) / tile,
+        (g.outW() + tile - 1) / tile);
   }
 
   /** Tile positions per tile row: TW tiles and one padding position. */
@@ -23,5 +30,13 @@ record TileGrid(int oh, int ow, int th, int tw) {
   /** Outputs per channel plane: OH * OW. */
   int planeSize() {
     return oh * ow;
+  }
+
+  /**
+   * Floats of one of the tile x tile split planes of an input channel: (TH + 1) x rowLen (the
+   * patches reach one tile row and column past their tile).
+   */
+  int splitPlane() {
+    return (th + 1) * rowLen();
   }
 }

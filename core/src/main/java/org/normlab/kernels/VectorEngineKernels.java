@@ -140,6 +140,33 @@ final class VectorEngineKernels extends ScalarEngineKernels {
   }
 
   @Override
+  void split4(float[] planes, int off, float[] x, int src, ConvGeometry g, TileGrid grid) {
+    VectorWinograd4.split(planes, off, x, src, g, grid);
+  }
+
+  @Override
+  public void winograd4PanelInput(float[] v, int width, int xiStride, float[] planes,
+      int channelStride, int channels, int q0, ConvGeometry g) {
+    if (width % F.length() != 0) {
+      super.winograd4PanelInput(v, width, xiStride, planes, channelStride, channels, q0, g);
+      return;
+    }
+    VectorWinograd4.panelInput(v, width, xiStride, planes, channelStride, channels, q0,
+        TileGrid.of(g, 4));
+  }
+
+  @Override
+  public void winograd4PanelOutput(float[] y, int yOff, float[] m, int width, int xiStride,
+      int channels, int q0, ConvGeometry g, float[] bias, int biasOff) {
+    if (width % F.length() != 0) {
+      super.winograd4PanelOutput(y, yOff, m, width, xiStride, channels, q0, g, bias, biasOff);
+      return;
+    }
+    VectorWinograd4.panelOutput(y, yOff, m, width, xiStride, channels, q0, TileGrid.of(g, 4),
+        bias, biasOff);
+  }
+
+  @Override
   public void winogradPanelOutput(float[] y, int yOff, float[] m, int width, int xiStride,
       int channels, int q0, ConvGeometry g, float[] bias, int biasOff) {
     if (width % F.length() != 0) {

@@ -26,8 +26,8 @@ final class VectorPacking {
   static final int WIDTH = 8;
   private static final VectorShuffle<Float> LOW1 = VectorShuffles.INTERLEAVE_LOW;
   private static final VectorShuffle<Float> HIGH1 = VectorShuffles.INTERLEAVE_HIGH;
-  private static final VectorShuffle<Float> LOW2 = VectorShuffles.interleave(2, 0);
-  private static final VectorShuffle<Float> HIGH2 = VectorShuffles.interleave(2, L / 2);
+  private static final VectorShuffle<Float> LOW2 = VectorShuffles.PAIRS_LOW;
+  private static final VectorShuffle<Float> HIGH2 = VectorShuffles.PAIRS_HIGH;
   private static final VectorShuffle<Float> LOW4 = VectorShuffles.interleave(4, 0);
   private static final VectorShuffle<Float> HIGH4 = VectorShuffles.interleave(4, L / 2);
 

@@ -14,6 +14,10 @@ final class VectorShuffles {
   static final VectorShuffle<Float> INTERLEAVE_LOW = interleave(1, 0);
   /** The same from their second halves: a[L/2] b[L/2] a[L/2+1] ... */
   static final VectorShuffle<Float> INTERLEAVE_HIGH = interleave(1, L / 2);
+  /** Pairs of floats taken alternately from a and b, from their first halves: a0 a1 b0 b1 a2 ... */
+  static final VectorShuffle<Float> PAIRS_LOW = interleave(2, 0);
+  /** The same from their second halves. */
+  static final VectorShuffle<Float> PAIRS_HIGH = interleave(2, L / 2);
   /** The even floats of a then b: a0 a2 ... b0 b2 ... (element 2i of their concatenation). */
   static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F,
       i -> 2 * i < L ? 2 * i : 2 * i - 2 * L);

@@ -35,61 +35,79 @@ final class WinogradPanels {
 
   /**
    * Writes (overwrites) images [n0, n0+count) of y (N, out, OH, OW) with the convolution of the
-   * same images of x (N, C, H, W) and the filters {@code a} of {@link Winograd#filters} (U packed
-   * into the tile kernel's A panels, {@link #packFilters}), plus bias[co] when bias is not null.
+   * same images of x (N, C, H, W) and the filters of {@link Winograd#filters} (U packed into the
+   * tile kernel's A panels, {@link #packFilters}), plus bias[co] when bias is not null. The
+   * filters' tile says which algorithm: F(2x2, 3x3) (16 products, {@link EngineKernels}'
+   * winograd transforms) or F(4x4, 3x3) (36 products, its winograd4 transforms).
    */
   static void convolve(EngineKernels engine, GemmKernels gemm, float[] y, float[] x, int n0,
-      int count, float[] a, int out, ConvGeometry g, float[] bias) {
+      int count, Winograd.Filters filters, ConvGeometry g, float[] bias) {
     int in = g.c();
-    TileGrid grid = TileGrid.of(g);
-    // the split planes have one more row and column of tiles: the patches reach 2 past a tile
-    int quarter = (grid.th() + 1) * grid.rowLen();
-    int channelStride = 4 * quarter;
+    int out = filters.out();
+    int tile = filters.tile();
+    int xis = (tile + 2) * (tile + 2);
+    TileGrid grid = TileGrid.of(g, tile);
+    // tile x tile split planes per channel, each one tile row and column larger than the grid
+    int splitPlane = grid.splitPlane();
+    int channelStride = tile * tile * splitPlane;
     int width = gemm.nr();
     int mr = gemm.mr();
     int blocks = (out + mr - 1) / mr;
     int panels = (grid.positions() + width - 1) / width;
-    if (a.length != 16 * blocks * mr * in) {
-      throw new IllegalArgumentException("filters: expected the " + 16 * blocks * mr * in
-          + " floats of Winograd.filters for " + out + " x " + in + " channels, got " + a.length);
+    float[] a = filters.packed();
+    if (filters.in() != in || a.length != xis * blocks * mr * in || filters.mr() != mr) {
+      throw new IllegalArgumentException("filters: expected Winograd.filters for " + in
+          + " input channels packed for " + mr + "-row tiles, got " + filters);
     }
     float[][] buffers = SCRATCH.get();
     // the padding positions stay zero: every image rewrites only its values
-    float[] quarters = scratch(buffers, 0, in * channelStride + width);
-    Arrays.fill(quarters, 0, in * channelStride + width, 0f);
+    float[] planes = scratch(buffers, 0, in * channelStride + width);
+    Arrays.fill(planes, 0, in * channelStride + width, 0f);
     int xiStride = in * width + XI_GAP;
-    float[] v = scratch(buffers, 1, 16 * xiStride);
+    float[] v = scratch(buffers, 1, xis * xiStride);
     // slack: the output transform may read a vector past the last product
-    float[] m = scratch(buffers, 2, 16 * mr * width + width);
+    float[] m = scratch(buffers, 2, xis * mr * width + width);
     int planeSize = grid.planeSize();
     for (int n = n0; n < n0 + count; n++) {
-      engine.winogradQuarters(quarters, channelStride, x, n, g);
+      if (tile == 4) {
+        engine.winograd4Split(planes, channelStride, x, n, g);
+      } else {
+        engine.winogradQuarters(planes, channelStride, x, n, g);
+      }
       for (int p = 0; p < panels; p++) {
         int q0 = p * width;
-        engine.winogradPanelInput(v, width, xiStride, quarters, channelStride, quarter, in, q0, g);
+        if (tile == 4) {
+          engine.winograd4PanelInput(v, width, xiStride, planes, channelStride, in, q0, g);
+        } else {
+          engine.winogradPanelInput(v, width, xiStride, planes, channelStride, splitPlane, in, q0, g);
+        }
         for (int b = 0; b < blocks; b++) {
           int rows = Math.min(mr, out - b * mr);
-          for (int xi = 0; xi < 16; xi++) {
+          for (int xi = 0; xi < xis; xi++) {
             // M[xi] (rows, width) = U[xi] (rows of this block, in) * V[xi] (in, width)
             gemm.tile(m, xi * mr * width, width, rows, width, a, (xi * blocks + b) * in * mr, v,
                 xi * xiStride, in, 1f, 0f);
           }
-          engine.winogradPanelOutput(y, (n * out + b * mr) * planeSize, m, width, mr * width, rows,
-              q0, g, bias, b * mr);
+          int yOff = (n * out + b * mr) * planeSize;
+          if (tile == 4) {
+            engine.winograd4PanelOutput(y, yOff, m, width, mr * width, rows, q0, g, bias, b * mr);
+          } else {
+            engine.winogradPanelOutput(y, yOff, m, width, mr * width, rows, q0, g, bias, b * mr);
+          }
         }
       }
     }
   }
 
   /**
-   * U (16, out, in) as the tile kernel's A panels, in a new array: block b of mr output channels
-   * of U[xi] at {@code a[(xi*blocks + b)*in*mr]}, step-major ({@code [ci*mr + i]}), channels
-   * past out zero.
+   * U (xis, out, in) as the tile kernel's A panels, in a new array: block b of mr output
+   * channels of U[xi] at {@code a[(xi*blocks + b)*in*mr]}, step-major ({@code [ci*mr + i]}),
+   * channels past out zero.
    */
-  static float[] packFilters(float[] u, int out, int in, int mr) {
+  static float[] packFilters(float[] u, int xis, int out, int in, int mr) {
     int blocks = (out + mr - 1) / mr;
-    float[] a = new float[16 * blocks * mr * in];
-    for (int xi = 0; xi < 16; xi++) {
+    float[] a = new float[xis * blocks * mr * in];
+    for (int xi = 0; xi < xis; xi++) {
       for (int b = 0; b < blocks; b++) {
         int panel = (xi * blocks + b) * in * mr;
         for (int i = 0; i < mr; i++) {

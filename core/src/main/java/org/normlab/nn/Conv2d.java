@@ -30,7 +30,8 @@ import org.normlab.tensor.Tensor;
  *
  * <p>Channels-first 3x3 stride-1 convolutions with at least 8 input and output channels (the
  * built-in CNNs' conv2..conv4) run forward by Winograd F(2x2, 3x3) ({@link Winograd}: 2.25x
- * fewer multiplies than im2col); their input gradient is the stride-1 convolution of dY with the
+ * fewer multiplies than im2col), or F(4x4, 3x3) where its tiles fill the products' panels (4x
+ * fewer; 28x28 outputs, see {@link Winograd#filters}); their input gradient is the stride-1 convolution of dY with the
  * flipped filters (in and out swapped, kernels rotated 180 degrees) and padding 2 - padding, by
  * Winograd as well, and so is the weight gradient ({@link Winograd#weightGradient}).
  * Channels-first stride-1 convolutions with a window of at most
@@ -123,12 +124,12 @@ public final class Conv2d implements Layer {
     int p = g.outPositions();
     float[] w = weight.value().data();
     EngineKernels kernels = Kernels.get().engine();
-    float[] u = !last && Winograd.applies(g, out) ? Winograd.filters(w, out, in) : null;
+    Winograd.Filters u = !last && Winograd.applies(g, out) ? Winograd.filters(w, out, in, g) : null;
     boolean direct = !last && u == null && DirectConvolution.applies(g);
     Parallel.forRange(0, n, IMAGES_PER_PIECE, (from, to) -> {
       if (u != null) {
         // the output transform adds the bias
-        Winograd.convolve(y.data(), x.data(), from, to - from, u, out, g,
+        Winograd.convolve(y.data(), x.data(), from, to - from, u, g,
             bias == null ? null : bias.value().data());
         return;
       }
@@ -182,13 +183,13 @@ public final class Conv2d implements Layer {
     // back with col2im, which adds into zeros
     ConvGeometry adjoint = needDx && !last ? adjointGeometry(g) : null;
     Tensor dx = !needDx ? null : adjoint != null ? inputGradient.take(x) : inputGradient.takeZeroed(x);
-    float[] uAdjoint = null;
+    Winograd.Filters uAdjoint = null;
     if (adjoint != null) {
       float[] flipped = new float[w.length];
       kernels.flipFilters(flipped, w, out, in, kernel, kernel);
-      uAdjoint = Winograd.filters(flipped, in, out);
+      uAdjoint = Winograd.filters(flipped, in, out, adjoint);
     }
-    float[] ua = uAdjoint;
+    Winograd.Filters ua = uAdjoint;
     // the weight gradient by Winograd too, unless the input gradient still needs the unfolded
     // columns (padding above 2)
     boolean winogradWeights = !last && Winograd.applies(g, out) && (!needDx || ua != null);
@@ -208,7 +209,7 @@ public final class Conv2d implements Layer {
           }
         }
         if (ua != null) {
-          Winograd.convolve(dx.data(), dy.data(), from, to - from, ua, in, adjoint, null);
+          Winograd.convolve(dx.data(), dy.data(), from, to - from, ua, adjoint, null);
         }
         if (winogradWeights) {
           // the piece's gradient of the transformed filters: the filter transform, linear, runs

@@ -1,0 +1,249 @@
+package org.normlab.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The F(4x4, 3x3) panel transforms of {@link Winograd4Transforms} on the Vector API, lanes over
+ * a panel's tile positions, with the same operations in the same order (so the same bits). Each
+ * transform runs in two passes through a small per-call buffer of vectors (the 36 values of a
+ * vector of tiles would not fit in registers, and a method holding them all is too large for
+ * C1): first the columns, then the rows. Helpers take arrays and offsets, never vectors (see
+ * {@link VectorWinograd}).
+ */
+final class VectorWinograd4 {
+  private static final VectorSpecies<Float> F = VectorKernels.F;
+  private static final int L = F.length();
+
+  private VectorWinograd4() {}
+
+  /**
+   * {@link Winograd4Transforms#split} with the lanes over groups of four columns: four vectors of
+   * a row (4L columns) are split by two rounds of the {@link VectorShuffles#EVEN} and
+   * {@link VectorShuffles#ODD} shuffles into the L columns of each residue modulo 4. A row's
+   * last, partial group is blended into its destination (read, blend, write back), so the
+   * lanes past the row keep their values and the planes' padding stays zero; rows whose loads
+   * would run past the end of x run the scalar code.
+   */
+  static void split(float[] planes, int off, float[] x, int src, ConvGeometry g, TileGrid grid) {
+    int plane = grid.splitPlane();
+    int rowLen = grid.rowLen();
+    int w = g.w();
+    int padW = g.padW();
+    int rows = Math.min(g.h(), 4 * (grid.th() + 1) - g.padH());
+    int cols = Math.min(w, 4 * rowLen - padW);
+    int groups = (cols + 4 * L - 1) / (4 * L);
+    int last = (groups - 1) * L;
+    // input column 4k + r: padded column 4k + r + padW, plane (r + padW) % 4, column
+    // k + (r + padW) / 4; the last group holds the columns k < (cols - r + 3) / 4 of residue r
+    VectorMask<Float> last0 = F.indexInRange(last, (cols + 3) / 4);
+    VectorMask<Float> last1 = F.indexInRange(last, (cols + 2) / 4);
+    VectorMask<Float> last2 = F.indexInRange(last, (cols + 1) / 4);
+    VectorMask<Float> last3 = F.indexInRange(last, cols / 4);
+    for (int y = 0; y < rows; y++) {
+      int py = y + g.padH();
+      int row = off + 4 * (py % 4) * plane + (py / 4) * rowLen;
+      int from = src + y * w;
+      int d0 = row + (padW % 4) * plane + padW / 4;
+      int d1 = row + ((1 + padW) % 4) * plane + (1 + padW) / 4;
+      int d2 = row + ((2 + padW) % 4) * plane + (2 + padW) / 4;
+      int d3 = row + ((3 + padW) % 4) * plane + (3 + padW) / 4;
+      if (from + 4 * groups * L > x.length) {
+        splitRow(planes, row, plane, x, from, cols, padW);
+        continue;
+      }
+      for (int k = 0; k < groups * L; k += L) {
+        FloatVector a = FloatVector.fromArray(F, x, from + 4 * k);
+        FloatVector b = FloatVector.fromArray(F, x, from + 4 * k + L);
+        FloatVector c = FloatVector.fromArray(F, x, from + 4 * k + 2 * L);
+        FloatVector d = FloatVector.fromArray(F, x, from + 4 * k + 3 * L);
+        // columns 2i of the group, then 2i + 1; then 4i, 4i + 2 and 4i + 1, 4i + 3
+        FloatVector evens = a.rearrange(VectorShuffles.EVEN, b);
+        FloatVector odds = a.rearrange(VectorShuffles.ODD, b);
+        FloatVector evens2 = c.rearrange(VectorShuffles.EVEN, d);
+        FloatVector odds2 = c.rearrange(VectorShuffles.ODD, d);
+        FloatVector r0 = evens.rearrange(VectorShuffles.EVEN, evens2);
+        FloatVector r2 = evens.rearrange(VectorShuffles.ODD, evens2);
+        FloatVector r1 = odds.rearrange(VectorShuffles.EVEN, odds2);
+        FloatVector r3 = odds.rearrange(VectorShuffles.ODD, odds2);
+        if (k < last) {
+          r0.intoArray(planes, d0 + k);
+          r1.intoArray(planes, d1 + k);
+          r2.intoArray(planes, d2 + k);
+          r3.intoArray(planes, d3 + k);
+        } else {
+          FloatVector.fromArray(F, planes, d0 + k).blend(r0, last0).intoArray(planes, d0 + k);
+          FloatVector.fromArray(F, planes, d1 + k).blend(r1, last1).intoArray(planes, d1 + k);
+          FloatVector.fromArray(F, planes, d2 + k).blend(r2, last2).intoArray(planes, d2 + k);
+          FloatVector.fromArray(F, planes, d3 + k).blend(r3, last3).intoArray(planes, d3 + k);
+        }
+      }
+    }
+  }
+
+  /** One row of {@link Winograd4Transforms#split} (row: its offset in residue-0 column plane). */
+  private static void splitRow(float[] planes, int row, int plane, float[] x, int from, int cols,
+      int padW) {
+    for (int xx = 0; xx < cols; xx++) {
+      int px = xx + padW;
+      planes[row + (px % 4) * plane + px / 4] = x[from + xx];
+    }
+  }
+
+  /** {@link Winograd4Transforms#panelInput}; width a multiple of the vector length. */
+  static void panelInput(float[] v, int width, int xiStride, float[] planes, int channelStride,
+      int channels, int q0, TileGrid grid) {
+    int plane = grid.splitPlane();
+    int rowLen = grid.rowLen();
+    int[] offsets = new int[36];
+    for (int r = 0; r < 6; r++) {
+      for (int s = 0; s < 6; s++) {
+        offsets[6 * r + s] = Winograd4Transforms.patchOffset(r, s, plane, rowLen);
+      }
+    }
+    float[] t = new float[36 * L];
+    for (int c = 0; c < channels; c++) {
+      for (int j0 = 0; j0 < width; j0 += L) {
+        int at = c * channelStride + q0 + j0;
+        // t[(6r + s)*L ..] = (B^T d)[r][s] for the L tiles, column s at a time
+        for (int s = 0; s < 6; s++) {
+          inputColumn(planes, at + offsets[s], at + offsets[6 + s], at + offsets[12 + s],
+              at + offsets[18 + s], at + offsets[24 + s], at + offsets[30 + s], t, s * L, 6 * L);
+        }
+        // row a of (B^T d) B to v[(6a + b)*xiStride + c*width + j0]
+        int o = c * width + j0;
+        for (int a = 0; a < 6; a++) {
+          int row = 6 * a * L;
+          inputColumn(t, row, row + L, row + 2 * L, row + 3 * L, row + 4 * L, row + 5 * L, v,
+              6 * a * xiStride + o, xiStride);
+        }
+      }
+    }
+  }
+
+  /** {@link Winograd4Transforms#inputColumn} for a vector of tiles, loads at d0 .. d5. */
+  private static void inputColumn(float[] src, int o0, int o1, int o2, int o3, int o4, int o5,
+      float[] dst, int to, int tst) {
+    FloatVector d1 = FloatVector.fromArray(F, src, o1);
+    FloatVector d2 = FloatVector.fromArray(F, src, o2);
+    FloatVector d3 = FloatVector.fromArray(F, src, o3);
+    FloatVector d4 = FloatVector.fromArray(F, src, o4);
+    FloatVector minusFour = FloatVector.broadcast(F, -4f);
+    FloatVector minusFive = FloatVector.broadcast(F, -5f);
+    FloatVector four = FloatVector.broadcast(F, 4f);
+    FloatVector a = d2.fma(minusFour, d4);
+    FloatVector b = d1.fma(minusFour, d3);
+    FloatVector c = d4.sub(d2);
+    FloatVector e = d3.sub(d1).mul(2f);
+    FloatVector.fromArray(F, src, o0).fma(four, d2.fma(minusFive, d4)).intoArray(dst, to);
+    a.add(b).intoArray(dst, to + tst);
+    a.sub(b).intoArray(dst, to + 2 * tst);
+    c.add(e).intoArray(dst, to + 3 * tst);
+    c.sub(e).intoArray(dst, to + 4 * tst);
+    d1.fma(four, d3.fma(minusFive, FloatVector.fromArray(F, src, o5))).intoArray(dst, to + 5 * tst);
+  }
+
+  /**
+   * {@link Winograd4Transforms#panelOutput}; width a multiple of the vector length. Each vector
+   * of tiles has its four output rows computed whole (four columns per tile, interleaved) into a
+   * small buffer, then each run of positions in one tile row is copied to y, cut at the edges
+   * (as {@link VectorWinograd#panelOutput} does for F(2x2, 3x3)).
+   */
+  static void panelOutput(float[] y, int yOff, float[] m, int width, int xiStride, int channels,
+      int q0, TileGrid grid, float[] bias, int biasOff) {
+    int oh = grid.oh();
+    int ow = grid.ow();
+    int th = grid.th();
+    int tw = grid.tw();
+    int rowLen = grid.rowLen();
+    int positions = grid.positions();
+    float[] t = new float[24 * L];
+    // the four output rows of a vector of tiles, 4L floats each
+    float[] rows = new float[16 * L];
+    for (int c = 0; c < channels; c++) {
+      int plane = yOff + c * grid.planeSize();
+      for (int j0 = 0; j0 < width && q0 + j0 < positions; j0 += L) {
+        int o = c * width + j0;
+        // t[(6a + b)*L ..] = (A^T m)[a][b], column b at a time
+        for (int b = 0; b < 6; b++) {
+          outputColumn(m, o + b * xiStride, 6 * xiStride, t, b * L, 6 * L);
+        }
+        for (int a = 0; a < 4; a++) {
+          outputRow(t, 6 * a * L, rows, 4 * a * L, bias, bias == null ? 0 : biasOff + c);
+        }
+        for (int j = j0; j < j0 + L; ) {
+          int q = q0 + j;
+          int ty = q / rowLen;
+          if (ty >= th) {
+            break;
+          }
+          int tx = q - ty * rowLen;
+          int run = Math.min(j0 + L - j, rowLen - tx);
+          int tiles = Math.min(run, tw - tx);
+          if (tiles > 0) {
+            int columns = Math.min(4 * tiles, ow - 4 * tx);
+            for (int a = 0; a < 4 && 4 * ty + a < oh; a++) {
+              System.arraycopy(rows, 4 * a * L + 4 * (j - j0), y, plane + (4 * ty + a) * ow + 4 * tx,
+                  columns);
+            }
+          }
+          j += run;
+        }
+      }
+    }
+  }
+
+  /** {@link Winograd4Transforms#outputColumn} for a vector of tiles: loads at o + i*st. */
+  private static void outputColumn(float[] m, int o, int st, float[] t, int to, int tst) {
+    FloatVector m1 = FloatVector.fromArray(F, m, o + st);
+    FloatVector m2 = FloatVector.fromArray(F, m, o + 2 * st);
+    FloatVector m3 = FloatVector.fromArray(F, m, o + 3 * st);
+    FloatVector m4 = FloatVector.fromArray(F, m, o + 4 * st);
+    FloatVector p = m1.add(m2);
+    FloatVector q = m1.sub(m2);
+    FloatVector r = m3.add(m4);
+    FloatVector s = m3.sub(m4);
+    FloatVector.fromArray(F, m, o).add(p).add(r).intoArray(t, to);
+    s.fma(FloatVector.broadcast(F, 2f), q).intoArray(t, to + tst);
+    r.fma(FloatVector.broadcast(F, 4f), p).intoArray(t, to + 2 * tst);
+    s.fma(FloatVector.broadcast(F, 8f), q).add(FloatVector.fromArray(F, m, o + 5 * st))
+        .intoArray(t, to + 3 * tst);
+  }
+
+  /**
+   * Output row a of a vector of tiles from t[from + b*L] (b &lt; 6): the four columns A^T t (plus
+   * bias[biasAt] when bias is not null), interleaved tile by tile (tile i's four outputs at
+   * rows[dst + 4i ..]) by two rounds of interleaving shuffles.
+   */
+  private static void outputRow(float[] t, int from, float[] rows, int dst, float[] bias,
+      int biasAt) {
+    FloatVector m1 = FloatVector.fromArray(F, t, from + L);
+    FloatVector m2 = FloatVector.fromArray(F, t, from + 2 * L);
+    FloatVector m3 = FloatVector.fromArray(F, t, from + 3 * L);
+    FloatVector m4 = FloatVector.fromArray(F, t, from + 4 * L);
+    FloatVector p = m1.add(m2);
+    FloatVector q = m1.sub(m2);
+    FloatVector r = m3.add(m4);
+    FloatVector s = m3.sub(m4);
+    FloatVector y0 = FloatVector.fromArray(F, t, from).add(p).add(r);
+    FloatVector y1 = s.fma(FloatVector.broadcast(F, 2f), q);
+    FloatVector y2 = r.fma(FloatVector.broadcast(F, 4f), p);
+    FloatVector y3 = s.fma(FloatVector.broadcast(F, 8f), q).add(FloatVector.fromArray(F, t, from + 5 * L));
+    if (bias != null) {
+      float b = bias[biasAt];
+      y0 = y0.add(b);
+      y1 = y1.add(b);
+      y2 = y2.add(b);
+      y3 = y3.add(b);
+    }
+    FloatVector low01 = y0.rearrange(VectorShuffles.INTERLEAVE_LOW, y1);
+    FloatVector high01 = y0.rearrange(VectorShuffles.INTERLEAVE_HIGH, y1);
+    FloatVector low23 = y2.rearrange(VectorShuffles.INTERLEAVE_LOW, y3);
+    FloatVector high23 = y2.rearrange(VectorShuffles.INTERLEAVE_HIGH, y3);
+    low01.rearrange(VectorShuffles.PAIRS_LOW, low23).intoArray(rows, dst);
+    low01.rearrange(VectorShuffles.PAIRS_HIGH, low23).intoArray(rows, dst + L);
+    high01.rearrange(VectorShuffles.PAIRS_LOW, high23).intoArray(rows, dst + 2 * L);
+    high01.rearrange(VectorShuffles.PAIRS_HIGH, high23).intoArray(rows, dst + 3 * L);
+  }
+}
