@@ -121,8 +121,15 @@ public interface EngineKernels {
   void winograd4Split(float[] planes, int channelStride, float[] x, int n, ConvGeometry g);
 
   /** {@link Winograd4Transforms#panelInput} (the F(4x4, 3x3) input transform of one panel). */
-  void winograd4PanelInput(float[] v, int width, int xiStride, float[] planes, int channelStride,
-      int channels, int q0, ConvGeometry g);
+  void winograd4PanelInput(float[] v, int vOff, int rowStride, int width, int xiStride,
+      float[] planes, int channelStride, int channels, int q0, ConvGeometry g);
+
+  /**
+   * {@link Winograd4Transforms#outputGradient} (the F(4x4, 3x3) output gradient for a weight
+   * gradient, tile positions of {@code perImage} per image).
+   */
+  void winograd4OutputGradient(float[] dm, int panel, float[] dy, int n0, int count, int perImage,
+      int out, ConvGeometry g);
 
   /** {@link Winograd4Transforms#panelOutput} (the F(4x4, 3x3) output transform of one panel). */
   void winograd4PanelOutput(float[] y, int yOff, float[] m, int width, int xiStride, int channels,

@@ -311,10 +311,16 @@ public class ScalarEngineKernels implements EngineKernels {
   }
 
   @Override
-  public void winograd4PanelInput(float[] v, int width, int xiStride, float[] planes,
-      int channelStride, int channels, int q0, ConvGeometry g) {
-    Winograd4Transforms.panelInput(v, width, xiStride, planes, channelStride, channels, q0,
-        TileGrid.of(g, 4));
+  public void winograd4PanelInput(float[] v, int vOff, int rowStride, int width, int xiStride,
+      float[] planes, int channelStride, int channels, int q0, ConvGeometry g) {
+    Winograd4Transforms.panelInput(v, vOff, rowStride, width, xiStride, planes, channelStride,
+        channels, q0, TileGrid.of(g, 4));
+  }
+
+  @Override
+  public void winograd4OutputGradient(float[] dm, int panel, float[] dy, int n0, int count,
+      int perImage, int out, ConvGeometry g) {
+    Winograd4Transforms.outputGradient(dm, panel, dy, n0, count, perImage, out, TileGrid.of(g, 4));
   }
 
   @Override

@@ -145,14 +145,21 @@ final class VectorEngineKernels extends ScalarEngineKernels {
   }
 
   @Override
-  public void winograd4PanelInput(float[] v, int width, int xiStride, float[] planes,
-      int channelStride, int channels, int q0, ConvGeometry g) {
+  public void winograd4PanelInput(float[] v, int vOff, int rowStride, int width, int xiStride,
+      float[] planes, int channelStride, int channels, int q0, ConvGeometry g) {
     if (width % F.length() != 0) {
-      super.winograd4PanelInput(v, width, xiStride, planes, channelStride, channels, q0, g);
+      super.winograd4PanelInput(v, vOff, rowStride, width, xiStride, planes, channelStride,
+          channels, q0, g);
       return;
     }
-    VectorWinograd4.panelInput(v, width, xiStride, planes, channelStride, channels, q0,
-        TileGrid.of(g, 4));
+    VectorWinograd4.panelInput(v, vOff, rowStride, width, xiStride, planes, channelStride,
+        channels, q0, TileGrid.of(g, 4));
+  }
+
+  @Override
+  public void winograd4OutputGradient(float[] dm, int panel, float[] dy, int n0, int count,
+      int perImage, int out, ConvGeometry g) {
+    VectorWinograd4.outputGradient(dm, panel, dy, n0, count, perImage, out, TileGrid.of(g, 4));
   }
 
   @Override

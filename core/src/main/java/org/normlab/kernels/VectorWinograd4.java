@@ -92,8 +92,8 @@ final class VectorWinograd4 {
   }
 
   /** {@link Winograd4Transforms#panelInput}; width a multiple of the vector length. */
-  static void panelInput(float[] v, int width, int xiStride, float[] planes, int channelStride,
-      int channels, int q0, TileGrid grid) {
+  static void panelInput(float[] v, int vOff, int rowStride, int width, int xiStride,
+      float[] planes, int channelStride, int channels, int q0, TileGrid grid) {
     int plane = grid.splitPlane();
     int rowLen = grid.rowLen();
     int[] offsets = new int[36];
@@ -111,8 +111,8 @@ final class VectorWinograd4 {
           inputColumn(planes, at + offsets[s], at + offsets[6 + s], at + offsets[12 + s],
               at + offsets[18 + s], at + offsets[24 + s], at + offsets[30 + s], t, s * L, 6 * L);
         }
-        // row a of (B^T d) B to v[(6a + b)*xiStride + c*width + j0]
-        int o = c * width + j0;
+        // row a of (B^T d) B to v[vOff + (6a + b)*xiStride + c*rowStride + j0]
+        int o = vOff + c * rowStride + j0;
         for (int a = 0; a < 6; a++) {
           int row = 6 * a * L;
           inputColumn(t, row, row + L, row + 2 * L, row + 3 * L, row + 4 * L, row + 5 * L, v,
@@ -245,5 +245,92 @@ final class VectorWinograd4 {
     low01.rearrange(VectorShuffles.PAIRS_HIGH, low23).intoArray(rows, dst + L);
     high01.rearrange(VectorShuffles.PAIRS_LOW, high23).intoArray(rows, dst + 2 * L);
     high01.rearrange(VectorShuffles.PAIRS_HIGH, high23).intoArray(rows, dst + 3 * L);
+  }
+
+  /**
+   * {@link Winograd4Transforms#outputGradient} with the lanes over channels (the result has the
+   * channels innermost): a whole tile's 16 dY values of L channels are gathered (the channel
+   * planes lie OH*OW apart), A dY A^T computed in two passes through a small buffer and its 36
+   * values stored whole (L channels lie in one panel when the panel width is a multiple of L);
+   * padding positions store zeros. Tiles cut by an edge, the last out % L channels and other
+   * panel widths run the scalar code.
+   */
+  static void outputGradient(float[] dm, int panel, float[] dy, int n0, int count, int perImage,
+      int out, TileGrid grid) {
+    int tiles = count * perImage;
+    int s = (out + panel - 1) / panel * tiles * panel;
+    int planeSize = grid.planeSize();
+    int[] planes = new int[L];
+    for (int i = 0; i < L; i++) {
+      planes[i] = i * planeSize;
+    }
+    float[] z = new float[24 * L];
+    float[] gathered = new float[4 * L];
+    boolean lanes = panel % L == 0;
+    for (int t = 0; t < tiles; t++) {
+      int n = n0 + t / perImage;
+      int q = t % perImage;
+      int ty = q / grid.rowLen();
+      int tx = q % grid.rowLen();
+      boolean padding = ty >= grid.th() || tx >= grid.tw();
+      boolean whole = 4 * ty + 3 < grid.oh() && 4 * tx + 3 < grid.ow();
+      int co = 0;
+      if (lanes && (padding || whole)) {
+        for (; co + L <= out; co += L) {
+          int o = (co / panel * tiles + t) * panel + co % panel;
+          if (padding) {
+            for (int xi = 0; xi < 36; xi++) {
+              FloatVector.zero(F).intoArray(dm, o + xi * s);
+            }
+          } else {
+            int top = (n * out + co) * planeSize + 4 * ty * grid.ow() + 4 * tx;
+            for (int b = 0; b < 4; b++) {
+              gradientGather(dy, top + b, grid.ow(), planes, gathered, z, b * L, 4 * L);
+            }
+            // row a of A dY (z[(4a + b)*L], b < 4) times A^T to dm[o + (6a + b)*s]
+            for (int a = 0; a < 6; a++) {
+              gradientColumn(z, 4 * a * L, L, dm, o + 6 * a * s, s);
+            }
+          }
+        }
+      }
+      Winograd4Transforms.outputGradientChannels(dm, panel, tiles, s, dy, n, t, q, co, out, out,
+          grid);
+    }
+  }
+
+  /**
+   * Column b of a tile for L channels: the four dY values dy[at + a*ow] (a &lt; 4) gathered
+   * across channel planes into the first 4L floats of the scratch {@code gathered}, then times A
+   * ({@link #gradientColumn}) to z[to + i*tst].
+   */
+  private static void gradientGather(float[] dy, int at, int ow, int[] planes, float[] gathered,
+      float[] z, int to, int tst) {
+    FloatVector.fromArray(F, dy, at, planes, 0).intoArray(gathered, 0);
+    FloatVector.fromArray(F, dy, at + ow, planes, 0).intoArray(gathered, L);
+    FloatVector.fromArray(F, dy, at + 2 * ow, planes, 0).intoArray(gathered, 2 * L);
+    FloatVector.fromArray(F, dy, at + 3 * ow, planes, 0).intoArray(gathered, 3 * L);
+    gradientColumn(gathered, 0, L, z, to, tst);
+  }
+
+  /**
+   * {@link Winograd4Transforms#gradientColumn} for a vector: the four vectors y[o + i*st]
+   * times A, to z[to + i*tst] (i &lt; 6).
+   */
+  private static void gradientColumn(float[] y, int o, int st, float[] z, int to, int tst) {
+    FloatVector y0 = FloatVector.fromArray(F, y, o);
+    FloatVector y1 = FloatVector.fromArray(F, y, o + st);
+    FloatVector y2 = FloatVector.fromArray(F, y, o + 2 * st);
+    FloatVector y3 = FloatVector.fromArray(F, y, o + 3 * st);
+    FloatVector even = y0.add(y2);
+    FloatVector odd = y1.add(y3);
+    FloatVector e = y2.fma(FloatVector.broadcast(F, 4f), y0);
+    FloatVector f = y3.fma(FloatVector.broadcast(F, 4f), y1).mul(2f);
+    y0.intoArray(z, to);
+    even.add(odd).intoArray(z, to + tst);
+    even.sub(odd).intoArray(z, to + 2 * tst);
+    e.add(f).intoArray(z, to + 3 * tst);
+    e.sub(f).intoArray(z, to + 4 * tst);
+    y3.intoArray(z, to + 5 * tst);
   }
 }

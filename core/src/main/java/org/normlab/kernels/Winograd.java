@@ -19,7 +19,10 @@ package org.normlab.kernels;
  * one thread): 13.1-13.7 ms against 17.5-18.0 ms, the cnn-bn training step 160 -> 152 ms. Its
  * transforms' larger coefficients cost about ten times F(2x2, 3x3)'s rounding error (largest
  * absolute error 2.6e-5 against 2.9e-6 on outputs up to 6.6, 32 channels), still far inside the
- * 1e-4 to which PyTorch's own logits are matched. The weight gradient stays on F(2x2, 3x3).
+ * 1e-4 to which PyTorch's own logits are matched. The weight gradient runs F(4x4, 3x3) where
+ * its products over whole panels of positions are fewer ({@link #gradientTileFor},
+ * {@link Winograd4Gradient}): 32 -> 32 channels at 28x28, 128 images in pieces of 4, one
+ * thread: 17.8-18.1 ms against 20.9-21.3 ms.
  *
  * <p>Every output depends only on its own image, so results do not depend on how images are
  * split across threads.
@@ -155,22 +158,55 @@ public final class Winograd {
    */
   public static void weightGradient(float[] dw, float[] x, float[] dy, int n0, int count, int out,
       ConvGeometry g) {
-    float[] dut = new float[16 * g.c() * out];
+    float[] dut = new float[transformedGradientSize(out, g)];
     transformedWeightGradient(dut, x, dy, n0, count, out, g);
-    filterGradient(dw, dut, out, g.c());
+    filterGradient(dw, dut, out, g);
   }
 
   /**
-   * The first part of {@link #weightGradient}: dut (16, in, out) = the sum over images
+   * The floats of the transformed-filter gradient of {@link #transformedWeightGradient}:
+   * products (16 or 36, see {@link #gradientTileFor}) x in x out.
+   */
+  public static int transformedGradientSize(int out, ConvGeometry g) {
+    int tile = gradientTileFor(g, Kernels.get().gemm().nr());
+    return (tile + 2) * (tile + 2) * g.c() * out;
+  }
+
+  /**
+   * The output tile of the weight gradient: 4 where F(4x4, 3x3)'s products over whole panels of
+   * {@code width} positions per image ({@link Winograd4Gradient}) take at most
+   * {@link #F4_SLOTS_PERCENT}% of the columns of F(2x2, 3x3)'s over compact tiles, 2 otherwise:
+   * a 28x28 output has 56 positions (64 in panels) x 36 against 196 tiles x 16, 2304 against
+   * 3136; a 14x14 output 32 x 36 against 49 x 16 (1152 against 784).
+   */
+  static int gradientTileFor(ConvGeometry g, int width) {
+    long f2 = (long) tilesPerImage(g) * 16;
+    long f4 = (long) Winograd4Gradient.positionsPerImage(g, width) * 36;
+    return f4 * 100 <= f2 * F4_SLOTS_PERCENT ? 4 : 2;
+  }
+
+  /**
+   * The first part of {@link #weightGradient}: dut (products, in, out) = the sum over images
    * [n0, n0+count) of dU[xi]^T (in, out), the gradient of the transformed filters (overwrites
-   * dut). Linear in the images, so the gradients of several image ranges can be added before
-   * the one {@link #filterGradient}.
+   * dut, {@link #transformedGradientSize} floats). Linear in the images, so the gradients of
+   * several image ranges can be added before the one {@link #filterGradient}.
    */
   public static void transformedWeightGradient(float[] dut, float[] x, float[] dy, int n0, int count,
       int out, ConvGeometry g) {
+    transformedWeightGradient(dut, x, dy, n0, count, out, g,
+        gradientTileFor(g, Kernels.get().gemm().nr()));
+  }
+
+  /** {@link #transformedWeightGradient} by F(tile x tile, 3x3), tile 2 or 4. */
+  static void transformedWeightGradient(float[] dut, float[] x, float[] dy, int n0, int count,
+      int out, ConvGeometry g, int tile) {
     KernelSupport support = Kernels.get();
     EngineKernels kernels = support.engine();
     GemmKernels gemm = support.gemm();
+    if (tile == 4) {
+      Winograd4Gradient.transformedWeightGradient(kernels, gemm, dut, x, dy, n0, count, out, g);
+      return;
+    }
     int in = g.c();
     int nr = gemm.nr();
     int colPanels = (out + nr - 1) / nr;
@@ -203,8 +239,17 @@ public final class Winograd {
    * The second part of {@link #weightGradient}: dw (out, in, 3, 3) = G^T dU G for the transformed
    * gradient dut of {@link #transformedWeightGradient} (overwrites dw).
    */
-  public static void filterGradient(float[] dw, float[] dut, int out, int in) {
-    Kernels.get().engine().winogradFilterGradient(dw, dut, out, in);
+  public static void filterGradient(float[] dw, float[] dut, int out, ConvGeometry g) {
+    filterGradient(dw, dut, out, g.c(), gradientTileFor(g, Kernels.get().gemm().nr()));
+  }
+
+  /** {@link #filterGradient} of a gradient by F(tile x tile, 3x3), tile 2 or 4. */
+  static void filterGradient(float[] dw, float[] dut, int out, int in, int tile) {
+    if (tile == 4) {
+      Winograd4Transforms.filterGradient(dw, dut, out, in);
+    } else {
+      Kernels.get().engine().winogradFilterGradient(dw, dut, out, in);
+    }
   }
 
   /**

@@ -103,10 +103,11 @@ final class Winograd4Transforms {
   /**
    * The input transform of one panel: for channels c &lt; {@code channels} and lanes
    * j &lt; width, tile position q = q0 + j of the split planes (channel c's 16 planes at
-   * {@code planes[c*channelStride]}), {@code v[xi*xiStride + c*width + j] = (B^T d B)[xi]}.
+   * {@code planes[c*channelStride]}), {@code v[vOff + xi*xiStride + c*rowStride + j] =
+   * (B^T d B)[xi]}.
    */
-  static void panelInput(float[] v, int width, int xiStride, float[] planes, int channelStride,
-      int channels, int q0, TileGrid grid) {
+  static void panelInput(float[] v, int vOff, int rowStride, int width, int xiStride,
+      float[] planes, int channelStride, int channels, int q0, TileGrid grid) {
     int plane = grid.splitPlane();
     int rowLen = grid.rowLen();
     float[] d = new float[36];
@@ -128,7 +129,7 @@ final class Winograd4Transforms {
           inputColumn(t, 6 * a, 1, u, 6 * a, 1);
         }
         for (int xi = 0; xi < 36; xi++) {
-          v[xi * xiStride + c * width + j] = u[xi];
+          v[vOff + xi * xiStride + c * rowStride + j] = u[xi];
         }
       }
     }
@@ -200,6 +201,127 @@ final class Winograd4Transforms {
           for (int b = 0; b < 6; b++) {
             double value = gg[3 * a] * gm[b][0] + gg[3 * a + 1] * gm[b][1] + gg[3 * a + 2] * gm[b][2];
             u[(6 * a + b) * stride + co * in + ci] = (float) value;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * A applied to the four values y[o + i*st] (A = (A^T)^T, 6 x 4), written to z[to + i*tst]:
+   * y0, (y0 + y2) + (y1 + y3), (y0 + y2) - (y1 + y3), (y0 + 4y2) + 2(y1 + 4y3),
+   * (y0 + 4y2) - 2(y1 + 4y3), y3. The gradient of {@link #outputColumn}.
+   */
+  static void gradientColumn(float[] y, int o, int st, float[] z, int to, int tst) {
+    float y0 = y[o];
+    float y1 = y[o + st];
+    float y2 = y[o + 2 * st];
+    float y3 = y[o + 3 * st];
+    float even = y0 + y2;
+    float odd = y1 + y3;
+    float e = Math.fma(y2, 4f, y0);
+    float f = 2f * Math.fma(y3, 4f, y1);
+    z[to] = y0;
+    z[to + tst] = even + odd;
+    z[to + 2 * tst] = even - odd;
+    z[to + 3 * tst] = e + f;
+    z[to + 4 * tst] = e - f;
+    z[to + 5 * tst] = y3;
+  }
+
+  /**
+   * The gradient of the output transform for the positions of a weight gradient
+   * ({@link Winograd}): for t &lt; T = count*perImage, image n0 + t/perImage, tile position
+   * q = t % perImage of the grid (q &lt; TH*rowLen and tx &lt; TW: a tile; otherwise padding),
+   * and channels co &lt; out,
+   * <pre>
+   *   dm[((xi*P + co/panel)*T + t)*panel + co%panel] = (A dY A^T)[xi]
+   * </pre>
+   * for the tile's 4x4 block dY of dy (N, out, OH, OW) (zero past the edges), and 0 at padding
+   * positions; P = ceil(out/panel). Slots of channels past out are not written.
+   */
+  static void outputGradient(float[] dm, int panel, float[] dy, int n0, int count, int perImage,
+      int out, TileGrid grid) {
+    int tiles = count * perImage;
+    int s = (out + panel - 1) / panel * tiles * panel;
+    for (int t = 0; t < tiles; t++) {
+      outputGradientChannels(dm, panel, tiles, s, dy, n0 + t / perImage, t, t % perImage, 0, out,
+          out, grid);
+    }
+  }
+
+  /**
+   * {@link #outputGradient} of position t (of {@code tiles}; tile position q of image n) for
+   * channels [co0, out) of {@code channels}, with the products s floats apart.
+   */
+  static void outputGradientChannels(float[] dm, int panel, int tiles, int s, float[] dy, int n,
+      int t, int q, int co0, int out, int channels, TileGrid grid) {
+    int ty = q / grid.rowLen();
+    int tx = q % grid.rowLen();
+    boolean tile = ty < grid.th() && tx < grid.tw();
+    float[] block = new float[16];
+    float[] z = new float[24];
+    float[] u = new float[36];
+    for (int co = co0; co < out; co++) {
+      int o = (co / panel * tiles + t) * panel + co % panel;
+      if (!tile) {
+        for (int xi = 0; xi < 36; xi++) {
+          dm[o + xi * s] = 0f;
+        }
+        continue;
+      }
+      int top = (n * channels + co) * grid.planeSize() + 4 * ty * grid.ow() + 4 * tx;
+      for (int a = 0; a < 4; a++) {
+        for (int b = 0; b < 4; b++) {
+          boolean inside = 4 * ty + a < grid.oh() && 4 * tx + b < grid.ow();
+          block[4 * a + b] = inside ? dy[top + a * grid.ow() + b] : 0f;
+        }
+      }
+      // A dY column by column (z is 6 x 4), then (A dY) A^T row by row
+      for (int b = 0; b < 4; b++) {
+        gradientColumn(block, b, 4, z, b, 4);
+      }
+      for (int a = 0; a < 6; a++) {
+        gradientColumn(z, 4 * a, 1, u, 6 * a, 1);
+      }
+      for (int xi = 0; xi < 36; xi++) {
+        dm[o + xi * s] = u[xi];
+      }
+    }
+  }
+
+  /**
+   * The gradient of {@link #filters} for transposed products: with dut[(xi*in + ci)*out + co]
+   * = dU[xi] (the gradient of the transformed filter (co, ci)), dw[((co*in + ci)*3 + i)*3 + j]
+   * = (G^T dU G)[i][j], computed in double and rounded once (overwrites dw).
+   */
+  static void filterGradient(float[] dw, float[] dut, int out, int in) {
+    double[][] gm = {
+        {0.25, 0, 0}, {-1 / 6.0, -1 / 6.0, -1 / 6.0}, {-1 / 6.0, 1 / 6.0, -1 / 6.0},
+        {1 / 24.0, 1 / 12.0, 1 / 6.0}, {1 / 24.0, -1 / 12.0, 1 / 6.0}, {0, 0, 1}};
+    int stride = in * out;
+    double[] h = new double[18];
+    for (int co = 0; co < out; co++) {
+      for (int ci = 0; ci < in; ci++) {
+        int src = ci * out + co;
+        // dU G (6 x 3)
+        for (int a = 0; a < 6; a++) {
+          for (int j = 0; j < 3; j++) {
+            double sum = 0;
+            for (int b = 0; b < 6; b++) {
+              sum += dut[(6 * a + b) * stride + src] * gm[b][j];
+            }
+            h[3 * a + j] = sum;
+          }
+        }
+        // G^T (dU G) (3 x 3)
+        for (int i = 0; i < 3; i++) {
+          for (int j = 0; j < 3; j++) {
+            double sum = 0;
+            for (int a = 0; a < 6; a++) {
+              sum += gm[a][i] * h[3 * a + j];
+            }
+            dw[((co * in + ci) * 3 + i) * 3 + j] = (float) sum;
           }
         }
       }

@@ -77,7 +77,7 @@ final class WinogradPanels {
       for (int p = 0; p < panels; p++) {
         int q0 = p * width;
         if (tile == 4) {
-          engine.winograd4PanelInput(v, width, xiStride, planes, channelStride, in, q0, g);
+          engine.winograd4PanelInput(v, 0, width, width, xiStride, planes, channelStride, in, q0, g);
         } else {
           engine.winogradPanelInput(v, width, xiStride, planes, channelStride, splitPlane, in, q0, g);
         }

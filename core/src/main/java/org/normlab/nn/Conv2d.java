@@ -214,7 +214,7 @@ public final class Conv2d implements Layer {
         if (winogradWeights) {
           // the piece's gradient of the transformed filters: the filter transform, linear, runs
           // once on their sum below
-          float[] dut = new float[16 * in * out];
+          float[] dut = new float[Winograd.transformedGradientSize(out, g)];
           pieceGradients[piece] = dut;
           Winograd.transformedWeightGradient(dut, x.data(), dy.data(), from, to - from, out, g);
           continue;
@@ -269,7 +269,7 @@ public final class Conv2d implements Layer {
         Kernels.get().axpy(1f, pieceGradients[piece], 0, dut, 0, dut.length);
       }
       float[] dw = new float[out * k];
-      Winograd.filterGradient(dw, dut, out, in);
+      Winograd.filterGradient(dw, dut, out, g);
       Kernels.get().axpy(1f, dw, 0, dW, 0, dW.length);
     } else {
       for (float[] part : pieceGradients) {

@@ -124,6 +124,28 @@ class WinogradTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {4, 5, 7, 8, 12, 13, 28, 30})
+  void vectorOutputGradientByFourEqualsScalar(int size) {
+    // whole and cut tiles (sizes not a multiple of 4), 19 channels (one vector of 16 and a
+    // scalar tail), panels of 32 (vector) and 8 (scalar only); the positions per image rounded
+    // up to whole panels, so the last ones are padding, which must come out zero
+    for (int panel : new int[] {32, 8}) {
+      int out = 19;
+      int count = 2;
+      ConvGeometry g = new ConvGeometry(3, size, size + 1, 3, 3, 1, 1, 1, 1);
+      TileGrid grid = TileGrid.of(g, 4);
+      int perImage = (grid.positions() + 31) / 32 * 32;
+      float[] dy = random(size * 11L + panel, (count + 1) * out * g.outPositions());
+      int dmSize = 36 * ((out + panel - 1) / panel) * count * perImage * panel;
+      float[] dms = random(1, dmSize);
+      float[] dmv = dms.clone();
+      SCALAR.winograd4OutputGradient(dms, panel, dy, 1, count, perImage, out, g);
+      VECTOR.winograd4OutputGradient(dmv, panel, dy, 1, count, perImage, out, g);
+      AllClose.assertAllClose(dmv, dms, 0, 0, "F(4x4) output gradient, panels of " + panel + ", " + g);
+    }
+  }
+
   @Test
   void fourByFourTilesWhereTheyFillPanels() {
     int width = 32;
@@ -133,6 +155,10 @@ class WinogradTest {
         "14x14: 1 panel x 36 against 2 x 16");
     assertTrue(Winograd.tileFor(new ConvGeometry(64, 56, 56, 3, 3, 1, 1, 1, 1), width) == 4, "56x56");
     assertTrue(Winograd.tileFor(new ConvGeometry(8, 3, 3, 3, 3, 1, 1, 1, 1), width) == 2, "3x3");
+    assertTrue(Winograd.gradientTileFor(new ConvGeometry(32, 28, 28, 3, 3, 1, 1, 1, 1), width) == 4,
+        "28x28 weight gradient: 64 positions x 36 products against 196 tiles x 16");
+    assertTrue(Winograd.gradientTileFor(new ConvGeometry(32, 14, 14, 3, 3, 1, 1, 1, 1), width) == 2,
+        "14x14 weight gradient: 32 x 36 against 49 x 16");
   }
 
   @ParameterizedTest
@@ -266,6 +292,12 @@ class WinogradTest {
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 3, 5, 8, 17, 62})
   void weightGradientMatchesTheDirectSum(int size) {
+    for (int tile : new int[] {2, 4}) {
+      weightGradientMatchesTheDirectSum(size, tile);
+    }
+  }
+
+  private static void weightGradientMatchesTheDirectSum(int size, int tile) {
     for (int pad = 0; pad <= 2; pad++) {
       int h = size + 3;
       int w = size + 2;
@@ -281,7 +313,9 @@ class WinogradTest {
       // images 1..2 only: image 0 must not count
       float[] dw = new float[out * in * 9];
       java.util.Arrays.fill(dw, Float.NaN);
-      Winograd.weightGradient(dw, x, dy, 1, 2, out, g);
+      float[] dut = new float[(tile + 2) * (tile + 2) * in * out];
+      Winograd.transformedWeightGradient(dut, x, dy, 1, 2, out, g, tile);
+      Winograd.filterGradient(dw, dut, out, in, tile);
       float[] expected = new float[out * in * 9];
       // the sum of |dy * x| per element: float summation error is relative to it, not to the sum
       double[] magnitude = new double[out * in * 9];
@@ -312,10 +346,12 @@ class WinogradTest {
         }
       }
       for (int e = 0; e < dw.length; e++) {
-        // a few float roundings per term, far below the k * 2^-24 bound of a float dot product
-        double tolerance = 1e-6 * magnitude[e] + 1e-7;
+        // a few float roundings per term, far below the k * 2^-24 bound of a float dot product;
+        // F(4x4, 3x3)'s larger coefficients about ten times more (see convolutionMatchesTheDirectSum)
+        double tolerance = (tile == 4 ? 1e-5 : 1e-6) * magnitude[e] + 1e-7;
         assertTrue(Math.abs(dw[e] - expected[e]) <= tolerance, "Winograd weight gradient vs direct at "
-            + e + ": " + dw[e] + " vs " + expected[e] + " (tolerance " + tolerance + "), " + g);
+            + e + ": " + dw[e] + " vs " + expected[e] + " (tolerance " + tolerance + "), F(" + tile
+            + "x" + tile + ", 3x3), " + g);
       }
     }
   }
