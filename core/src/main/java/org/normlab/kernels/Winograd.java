@@ -193,18 +193,25 @@ public final class Winograd {
    */
   public static void transformedWeightGradient(float[] dut, float[] x, float[] dy, int n0, int count,
       int out, ConvGeometry g) {
-    transformedWeightGradient(dut, x, dy, n0, count, out, g,
+    transformedWeightGradient(dut, 0, x, dy, n0, count, out, g);
+  }
+
+  /** {@link #transformedWeightGradient} into dut[dutOff ..]. */
+  public static void transformedWeightGradient(float[] dut, int dutOff, float[] x, float[] dy,
+      int n0, int count, int out, ConvGeometry g) {
+    transformedWeightGradient(dut, dutOff, x, dy, n0, count, out, g,
         gradientTileFor(g, Kernels.get().gemm().nr()));
   }
 
-  /** {@link #transformedWeightGradient} by F(tile x tile, 3x3), tile 2 or 4. */
-  static void transformedWeightGradient(float[] dut, float[] x, float[] dy, int n0, int count,
-      int out, ConvGeometry g, int tile) {
+  /** {@link #transformedWeightGradient} by F(tile x tile, 3x3), tile 2 or 4, into dut[dutOff ..]. */
+  static void transformedWeightGradient(float[] dut, int dutOff, float[] x, float[] dy, int n0,
+      int count, int out, ConvGeometry g, int tile) {
     KernelSupport support = Kernels.get();
     EngineKernels kernels = support.engine();
     GemmKernels gemm = support.gemm();
     if (tile == 4) {
-      Winograd4Gradient.transformedWeightGradient(kernels, gemm, dut, x, dy, n0, count, out, g);
+      Winograd4Gradient.transformedWeightGradient(kernels, gemm, dut, dutOff, x, dy, n0, count, out,
+          g);
       return;
     }
     int in = g.c();
@@ -229,7 +236,7 @@ public final class Winograd {
       float beta = c0 == n0 ? 0f : 1f;
       for (int xi = 0; xi < 16; xi++) {
         // dU[xi]^T (in, out) += V[xi] (in, T) * dM[xi] (T, out)
-        multiplyByPanels(gemm, dut, xi * in * out, out, v, xi * in * ld, ld, in, dm,
+        multiplyByPanels(gemm, dut, dutOff + xi * in * out, out, v, xi * in * ld, ld, in, dm,
             xi * colPanels * tiles * nr, tiles, beta, packedA);
       }
     }

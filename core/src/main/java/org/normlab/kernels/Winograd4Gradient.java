@@ -24,11 +24,12 @@ final class Winograd4Gradient {
   }
 
   /**
-   * dut (36, in, out) = the sum over images [n0, n0+count) of dU[xi]^T (overwrites dut); see
+   * dut[dutOff ..] (36, in, out) = the sum over images [n0, n0+count) of dU[xi]^T (overwrites);
+   * see
    * {@link Winograd#transformedWeightGradient}.
    */
   static void transformedWeightGradient(EngineKernels engine, GemmKernels gemm, float[] dut,
-      float[] x, float[] dy, int n0, int count, int out, ConvGeometry g) {
+      int dutOff, float[] x, float[] dy, int n0, int count, int out, ConvGeometry g) {
     int in = g.c();
     int nr = gemm.nr();
     int colPanels = (out + nr - 1) / nr;
@@ -65,8 +66,8 @@ final class Winograd4Gradient {
       float beta = c0 == n0 ? 0f : 1f;
       for (int xi = 0; xi < 36; xi++) {
         // dU[xi]^T (in, out) += V[xi] (in, T) * dM[xi] (T, out)
-        Winograd.multiplyByPanels(gemm, dut, xi * in * out, out, v, xi * xiStride, tiles, in, dm,
-            xi * colPanels * tiles * nr, tiles, beta, packedA);
+        Winograd.multiplyByPanels(gemm, dut, dutOff + xi * in * out, out, v, xi * xiStride, tiles,
+            in, dm, xi * colPanels * tiles * nr, tiles, beta, packedA);
       }
     }
   }

@@ -48,6 +48,8 @@ import org.normlab.tensor.Tensor;
  */
 public final class Conv2d implements Layer {
   static final int IMAGES_PER_PIECE = 4;
+  /** Elements per parallel piece of the sum of the pieces' transformed-filter gradients. */
+  private static final int SUM_GRAIN = 8192;
 
   /**
    * Per-thread unfolded-input buffers, reused across images, layers and steps (a fresh
@@ -77,6 +79,12 @@ public final class Conv2d implements Layer {
   private ConvGeometry geometry;
   private final RecycledTensor output = new RecycledTensor();
   private final RecycledTensor inputGradient = new RecycledTensor();
+  /**
+   * The Winograd weight gradient's per-piece transformed-filter gradients, kept across steps
+   * (products x in x out floats per piece of images: 8 MiB for 64 -> 64 channels and 128 images;
+   * allocated per step they were a third of a cnn-bn step's garbage).
+   */
+  private float[] transformedGradients;
   private boolean inputGradientNeeded = true;
 
   private Conv2d(Builder b) {
@@ -195,8 +203,15 @@ public final class Conv2d implements Layer {
     boolean winogradWeights = !last && Winograd.applies(g, out) && (!needDx || ua != null);
     boolean directWeights = !last && !winogradWeights && DirectConvolution.applies(g);
     int pieces = (n + IMAGES_PER_PIECE - 1) / IMAGES_PER_PIECE;
-    // per piece of images: the gradient of the transformed filters (Winograd) or of the filters
+    // per piece of images: the gradient of the filters (im2col, direct), or of the transformed
+    // filters (Winograd: piece i's at [i*size, (i+1)*size) of one buffer kept across steps)
     float[][] pieceGradients = new float[pieces][];
+    int transformedSize = winogradWeights ? Winograd.transformedGradientSize(out, g) : 0;
+    if (winogradWeights && (transformedGradients == null
+        || transformedGradients.length < pieces * transformedSize)) {
+      transformedGradients = new float[pieces * transformedSize];
+    }
+    float[] transformed = transformedGradients;
     // channels first: each image's sum of dy per channel, summed over images after the pieces
     double[] imageBiasSums = bias != null && !last ? new double[n * out] : null;
     Parallel.forEachPiece(pieces, (first, end) -> {
@@ -212,11 +227,10 @@ public final class Conv2d implements Layer {
           Winograd.convolve(dx.data(), dy.data(), from, to - from, ua, adjoint, null);
         }
         if (winogradWeights) {
-          // the piece's gradient of the transformed filters: the filter transform, linear, runs
-          // once on their sum below
-          float[] dut = new float[Winograd.transformedGradientSize(out, g)];
-          pieceGradients[piece] = dut;
-          Winograd.transformedWeightGradient(dut, x.data(), dy.data(), from, to - from, out, g);
+          // the piece's gradient of the transformed filters (overwritten): the filter transform,
+          // linear, runs once on their sum below
+          Winograd.transformedWeightGradient(transformed, piece * transformedSize, x.data(),
+              dy.data(), from, to - from, out, g);
           continue;
         }
         float[] dw = new float[out * k];
@@ -264,12 +278,14 @@ public final class Conv2d implements Layer {
     // the pieces in order, whatever the threads: the same bits with any thread count
     float[] dW = weight.grad().data();
     if (winogradWeights) {
-      float[] dut = pieceGradients[0];
-      for (int piece = 1; piece < pieces; piece++) {
-        Kernels.get().axpy(1f, pieceGradients[piece], 0, dut, 0, dut.length);
-      }
+      // the pieces added into piece 0's, element ranges in parallel, each in piece order
+      Parallel.forRange(0, transformedSize, SUM_GRAIN, (a, b) -> {
+        for (int piece = 1; piece < pieces; piece++) {
+          Kernels.get().axpy(1f, transformed, piece * transformedSize + a, transformed, a, b - a);
+        }
+      });
       float[] dw = new float[out * k];
-      Winograd.filterGradient(dw, dut, out, g);
+      Winograd.filterGradient(dw, transformed, out, g);
       Kernels.get().axpy(1f, dw, 0, dW, 0, dW.length);
     } else {
       for (float[] part : pieceGradients) {

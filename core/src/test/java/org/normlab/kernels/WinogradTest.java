@@ -314,7 +314,7 @@ class WinogradTest {
       float[] dw = new float[out * in * 9];
       java.util.Arrays.fill(dw, Float.NaN);
       float[] dut = new float[(tile + 2) * (tile + 2) * in * out];
-      Winograd.transformedWeightGradient(dut, x, dy, 1, 2, out, g, tile);
+      Winograd.transformedWeightGradient(dut, 0, x, dy, 1, 2, out, g, tile);
       Winograd.filterGradient(dw, dut, out, in, tile);
       float[] expected = new float[out * in * 9];
       // the sum of |dy * x| per element: float summation error is relative to it, not to the sum
