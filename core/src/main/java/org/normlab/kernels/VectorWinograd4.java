@@ -266,6 +266,7 @@ final class VectorWinograd4 {
     }
     float[] z = new float[24 * L];
     float[] gathered = new float[4 * L];
+    float[] scratch = new float[Winograd4Transforms.GRADIENT_SCRATCH];
     boolean lanes = panel % L == 0;
     for (int t = 0; t < tiles; t++) {
       int n = n0 + t / perImage;
@@ -294,8 +295,10 @@ final class VectorWinograd4 {
           }
         }
       }
-      Winograd4Transforms.outputGradientChannels(dm, panel, tiles, s, dy, n, t, q, co, out, out,
-          grid);
+      if (co < out) {
+        Winograd4Transforms.outputGradientChannels(dm, panel, tiles, s, dy, n, t, q, co, out, out,
+            grid, scratch);
+      }
     }
   }
 

@@ -244,24 +244,26 @@ final class Winograd4Transforms {
       int out, TileGrid grid) {
     int tiles = count * perImage;
     int s = (out + panel - 1) / panel * tiles * panel;
+    float[] scratch = new float[GRADIENT_SCRATCH];
     for (int t = 0; t < tiles; t++) {
       outputGradientChannels(dm, panel, tiles, s, dy, n0 + t / perImage, t, t % perImage, 0, out,
-          out, grid);
+          out, grid, scratch);
     }
   }
 
+  /** Floats of the scratch of {@link #outputGradientChannels}. */
+  static final int GRADIENT_SCRATCH = 16 + 24 + 36;
+
   /**
    * {@link #outputGradient} of position t (of {@code tiles}; tile position q of image n) for
-   * channels [co0, out) of {@code channels}, with the products s floats apart.
+   * channels [co0, out) of {@code channels}, with the products s floats apart; scratch holds
+   * {@link #GRADIENT_SCRATCH} floats.
    */
   static void outputGradientChannels(float[] dm, int panel, int tiles, int s, float[] dy, int n,
-      int t, int q, int co0, int out, int channels, TileGrid grid) {
+      int t, int q, int co0, int out, int channels, TileGrid grid, float[] scratch) {
     int ty = q / grid.rowLen();
     int tx = q % grid.rowLen();
     boolean tile = ty < grid.th() && tx < grid.tw();
-    float[] block = new float[16];
-    float[] z = new float[24];
-    float[] u = new float[36];
     for (int co = co0; co < out; co++) {
       int o = (co / panel * tiles + t) * panel + co % panel;
       if (!tile) {
@@ -274,18 +276,19 @@ final class Winograd4Transforms {
       for (int a = 0; a < 4; a++) {
         for (int b = 0; b < 4; b++) {
           boolean inside = 4 * ty + a < grid.oh() && 4 * tx + b < grid.ow();
-          block[4 * a + b] = inside ? dy[top + a * grid.ow() + b] : 0f;
+          scratch[4 * a + b] = inside ? dy[top + a * grid.ow() + b] : 0f;
         }
       }
-      // A dY column by column (z is 6 x 4), then (A dY) A^T row by row
+      // A dY column by column (z, at scratch[16], is 6 x 4), then (A dY) A^T row by row (u, at
+      // scratch[40])
       for (int b = 0; b < 4; b++) {
-        gradientColumn(block, b, 4, z, b, 4);
+        gradientColumn(scratch, b, 4, scratch, 16 + b, 4);
       }
       for (int a = 0; a < 6; a++) {
-        gradientColumn(z, 4 * a, 1, u, 6 * a, 1);
+        gradientColumn(scratch, 16 + 4 * a, 1, scratch, 40 + 6 * a, 1);
       }
       for (int xi = 0; xi < 36; xi++) {
-        dm[o + xi * s] = u[xi];
+        dm[o + xi * s] = scratch[40 + xi];
       }
     }
   }
