@@ -200,8 +200,8 @@ public interface EngineKernels {
    */
   void maxPool(float[] y, int[] argmax, float[] x, PoolGeometry g);
 
-  /** dx[argmax[o]] += dy[o]. dx must be zeroed by the caller. */
-  void maxPoolBackwardAccumulate(float[] dx, float[] dy, int[] argmax, int outputs);
+  /** dx[argmax[o]] += dy[o] for o in [from, to), in order. */
+  void maxPoolBackwardAccumulate(float[] dx, float[] dy, int[] argmax, int from, int to);
 
   /** y = mean over the window, counting padding as zeros (PyTorch's count_include_pad=True). */
   void avgPool(float[] y, float[] x, PoolGeometry g);

@@ -813,8 +813,8 @@ public class ScalarEngineKernels implements EngineKernels {
   }
 
   @Override
-  public void maxPoolBackwardAccumulate(float[] dx, float[] dy, int[] argmax, int outputs) {
-    for (int o = 0; o < outputs; o++) {
+  public void maxPoolBackwardAccumulate(float[] dx, float[] dy, int[] argmax, int from, int to) {
+    for (int o = from; o < to; o++) {
       dx[argmax[o]] += dy[o];
     }
   }

@@ -1,6 +1,7 @@
 package org.normlab.nn;
 
 import org.normlab.kernels.Kernels;
+import org.normlab.kernels.Parallel;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -9,6 +10,8 @@ import org.normlab.tensor.Tensor;
  * ties, as PyTorch); backward routes dy there: {@code dx[argmax[o]] += dy[o]}.
  */
 public final class MaxPool2d extends Pool2d {
+  /** Images per parallel piece of the backward pass. */
+  private static final int IMAGES_PER_PIECE = 16;
   private int[] argmax;
 
   /** Window {@code kernel}, stride {@code kernel}, no padding. */
@@ -33,8 +36,18 @@ public final class MaxPool2d extends Pool2d {
 
   @Override
   public Tensor backward(Tensor dy) {
-    Tensor dx = beginBackward(dy);
-    Kernels.get().engine().maxPoolBackwardAccumulate(dx.data(), dy.data(), argmax, argmax.length);
+    Tensor dx = beginBackward(dy, false);
+    // zero dx, then route dy, both by ranges of images in parallel: an image's maxima lie in its
+    // own input and its outputs are routed in order, so the bits of one pass over all of dy
+    int images = dx.batch();
+    int inSize = dx.size() / images;
+    int outSize = dy.size() / images;
+    float[] d = dx.data();
+    Parallel.forRange(0, images, IMAGES_PER_PIECE,
+        (from, to) -> java.util.Arrays.fill(d, from * inSize, to * inSize, 0f));
+    Parallel.forRange(0, images, IMAGES_PER_PIECE,
+        (from, to) -> Kernels.get().engine().maxPoolBackwardAccumulate(d, dy.data(), argmax,
+            from * outSize, to * outSize));
     return dx;
   }
 

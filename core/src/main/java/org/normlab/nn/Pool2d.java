@@ -51,6 +51,14 @@ abstract sealed class Pool2d implements Layer permits MaxPool2d, AvgPool2d {
 
   /** Checks dy against the last output's shape and returns a zero input gradient. */
   final Tensor beginBackward(Tensor dy) {
+    return beginBackward(dy, true);
+  }
+
+  /**
+   * Checks dy against the last output's shape and returns an input gradient, zeroed or (for a
+   * backward that writes all of it) as it is.
+   */
+  final Tensor beginBackward(Tensor dy, boolean zeroed) {
     if (input == null) {
       throw new IllegalStateException(getClass().getSimpleName() + ": backward called before forward");
     }
@@ -59,7 +67,7 @@ abstract sealed class Pool2d implements Layer permits MaxPool2d, AvgPool2d {
         ? org.normlab.tensor.Shape.of(g.n(), g.outH(), g.outW(), g.c())
         : org.normlab.tensor.Shape.of(g.n(), g.c(), g.outH(), g.outW());
     dy.requireShape(gradientName, expected);
-    return inputGradient.takeZeroed(input);
+    return zeroed ? inputGradient.takeZeroed(input) : inputGradient.take(input);
   }
 
   @Override
