@@ -135,11 +135,6 @@ final class VectorWinograd {
   static void panelOutput(float[] y, int yOff, float[] m, int width, int xiStride, int channels,
       int q0, ConvGeometry g, float[] bias, int biasOff) {
     TileGrid grid = TileGrid.of(g);
-    int oh = grid.oh();
-    int ow = grid.ow();
-    int th = grid.th();
-    int tw = grid.tw();
-    int rowLen = grid.rowLen();
     int positions = grid.positions();
     // one vector of tiles' two output rows, interleaved (2L floats each): a few hundred bytes
     // allocated per call, no per-thread lookup
@@ -150,26 +145,39 @@ final class VectorWinograd {
         int t = c * width + j0;
         outputVector(rows, 0, 2 * L, m, t, xiStride, 0, 1f, bias, biasOff + c);
         outputVector(rows, 2 * L, 2 * L, m, t, xiStride, 4, -1f, bias, biasOff + c);
-        for (int j = j0; j < j0 + L; ) {
-          int q = q0 + j;
-          int ty = q / rowLen;
-          if (ty >= th) {
-            break;
-          }
-          int tx = q - ty * rowLen;
-          int run = Math.min(j0 + L - j, rowLen - tx);
-          int tiles = Math.min(run, tw - tx);
-          if (tiles > 0) {
-            int columns = Math.min(2 * tiles, ow - 2 * tx);
-            int dst = plane + 2 * ty * ow + 2 * tx;
-            System.arraycopy(rows, 2 * (j - j0), y, dst, columns);
-            if (2 * ty + 1 < oh) {
-              System.arraycopy(rows, 2 * L + 2 * (j - j0), y, dst + ow, columns);
-            }
-          }
-          j += run;
+        copyRuns(rows, y, plane, q0 + j0, grid);
+      }
+    }
+  }
+
+  /**
+   * Copies the outputs of the L tile positions from q (computed whole into rows: output row a
+   * of the tiles at rows[a*tile*L ..], tile i's tile columns at i*tile) to the channel plane of y
+   * at {@code plane}: each run of positions in one tile row, cut at the right and bottom edges.
+   * The copies write exactly the outputs: a run may end mid-vector, mid-row (where the next
+   * panel goes on) or at a padding position, and whole-vector stores there would overwrite
+   * outputs already written.
+   */
+  static void copyRuns(float[] rows, float[] y, int plane, int q, TileGrid grid) {
+    int tile = grid.tile();
+    int rowLen = grid.rowLen();
+    int ow = grid.ow();
+    for (int j = 0; j < L; ) {
+      int ty = (q + j) / rowLen;
+      if (ty >= grid.th()) {
+        break;
+      }
+      int tx = q + j - ty * rowLen;
+      int run = Math.min(L - j, rowLen - tx);
+      int tiles = Math.min(run, grid.tw() - tx);
+      if (tiles > 0) {
+        int columns = Math.min(tile * tiles, ow - tile * tx);
+        for (int a = 0; a < tile && tile * ty + a < grid.oh(); a++) {
+          System.arraycopy(rows, a * tile * L + tile * j, y, plane + (tile * ty + a) * ow + tile * tx,
+              columns);
         }
       }
+      j += run;
     }
   }
 

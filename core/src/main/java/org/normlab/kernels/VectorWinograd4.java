@@ -152,13 +152,9 @@ final class VectorWinograd4 {
    */
   static void panelOutput(float[] y, int yOff, float[] m, int width, int xiStride, int channels,
       int q0, TileGrid grid, float[] bias, int biasOff) {
-    int oh = grid.oh();
-    int ow = grid.ow();
-    int th = grid.th();
-    int tw = grid.tw();
-    int rowLen = grid.rowLen();
     int positions = grid.positions();
     float[] t = new float[24 * L];
+    float[] column = new float[4 * L];
     // the four output rows of a vector of tiles, 4L floats each
     float[] rows = new float[16 * L];
     for (int c = 0; c < channels; c++) {
@@ -170,26 +166,11 @@ final class VectorWinograd4 {
           outputColumn(m, o + b * xiStride, 6 * xiStride, t, b * L, 6 * L);
         }
         for (int a = 0; a < 4; a++) {
-          outputRow(t, 6 * a * L, rows, 4 * a * L, bias, bias == null ? 0 : biasOff + c);
+          // row a's four columns (into four vectors at column), interleaved into the rows buffer
+          outputColumn(t, 6 * a * L, L, column, 0, L);
+          interleaveRow(column, rows, 4 * a * L, bias, bias == null ? 0 : biasOff + c);
         }
-        for (int j = j0; j < j0 + L; ) {
-          int q = q0 + j;
-          int ty = q / rowLen;
-          if (ty >= th) {
-            break;
-          }
-          int tx = q - ty * rowLen;
-          int run = Math.min(j0 + L - j, rowLen - tx);
-          int tiles = Math.min(run, tw - tx);
-          if (tiles > 0) {
-            int columns = Math.min(4 * tiles, ow - 4 * tx);
-            for (int a = 0; a < 4 && 4 * ty + a < oh; a++) {
-              System.arraycopy(rows, 4 * a * L + 4 * (j - j0), y, plane + (4 * ty + a) * ow + 4 * tx,
-                  columns);
-            }
-          }
-          j += run;
-        }
+        VectorWinograd.copyRuns(rows, y, plane, q0 + j0, grid);
       }
     }
   }
@@ -212,24 +193,16 @@ final class VectorWinograd4 {
   }
 
   /**
-   * Output row a of a vector of tiles from t[from + b*L] (b &lt; 6): the four columns A^T t (plus
-   * bias[biasAt] when bias is not null), interleaved tile by tile (tile i's four outputs at
+   * The four output columns of a row of a vector of tiles (column[k*L ..], k &lt; 4) plus
+   * bias[biasAt] when bias is not null, interleaved tile by tile (tile i's four outputs at
    * rows[dst + 4i ..]) by two rounds of interleaving shuffles.
    */
-  private static void outputRow(float[] t, int from, float[] rows, int dst, float[] bias,
+  private static void interleaveRow(float[] column, float[] rows, int dst, float[] bias,
       int biasAt) {
-    FloatVector m1 = FloatVector.fromArray(F, t, from + L);
-    FloatVector m2 = FloatVector.fromArray(F, t, from + 2 * L);
-    FloatVector m3 = FloatVector.fromArray(F, t, from + 3 * L);
-    FloatVector m4 = FloatVector.fromArray(F, t, from + 4 * L);
-    FloatVector p = m1.add(m2);
-    FloatVector q = m1.sub(m2);
-    FloatVector r = m3.add(m4);
-    FloatVector s = m3.sub(m4);
-    FloatVector y0 = FloatVector.fromArray(F, t, from).add(p).add(r);
-    FloatVector y1 = s.fma(FloatVector.broadcast(F, 2f), q);
-    FloatVector y2 = r.fma(FloatVector.broadcast(F, 4f), p);
-    FloatVector y3 = s.fma(FloatVector.broadcast(F, 8f), q).add(FloatVector.fromArray(F, t, from + 5 * L));
+    FloatVector y0 = FloatVector.fromArray(F, column, 0);
+    FloatVector y1 = FloatVector.fromArray(F, column, L);
+    FloatVector y2 = FloatVector.fromArray(F, column, 2 * L);
+    FloatVector y3 = FloatVector.fromArray(F, column, 3 * L);
     if (bias != null) {
       float b = bias[biasAt];
       y0 = y0.add(b);

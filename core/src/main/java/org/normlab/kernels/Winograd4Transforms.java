@@ -29,6 +29,11 @@ package org.normlab.kernels;
  * same bits); the helpers here are the shared definition.
  */
 final class Winograd4Transforms {
+  /** G (6 x 3), the filter transform. */
+  private static final double[][] G = {
+      {0.25, 0, 0}, {-1 / 6.0, -1 / 6.0, -1 / 6.0}, {-1 / 6.0, 1 / 6.0, -1 / 6.0},
+      {1 / 24.0, 1 / 12.0, 1 / 6.0}, {1 / 24.0, -1 / 12.0, 1 / 6.0}, {0, 0, 1}};
+
   private Winograd4Transforms() {}
 
   /** Offset of patch element (r, s) from its tile position, for split planes of the grid. */
@@ -182,9 +187,7 @@ final class Winograd4Transforms {
    * computed in double and rounded once (G's sixths and twenty-fourths are not exact in float).
    */
   static void filters(float[] u, float[] w, int out, int in) {
-    double[][] gm = {
-        {0.25, 0, 0}, {-1 / 6.0, -1 / 6.0, -1 / 6.0}, {-1 / 6.0, 1 / 6.0, -1 / 6.0},
-        {1 / 24.0, 1 / 12.0, 1 / 6.0}, {1 / 24.0, -1 / 12.0, 1 / 6.0}, {0, 0, 1}};
+    double[][] gm = G;
     int stride = out * in;
     double[] gg = new double[18];
     for (int co = 0; co < out; co++) {
@@ -299,9 +302,7 @@ final class Winograd4Transforms {
    * = (G^T dU G)[i][j], computed in double and rounded once (overwrites dw).
    */
   static void filterGradient(float[] dw, float[] dut, int out, int in) {
-    double[][] gm = {
-        {0.25, 0, 0}, {-1 / 6.0, -1 / 6.0, -1 / 6.0}, {-1 / 6.0, 1 / 6.0, -1 / 6.0},
-        {1 / 24.0, 1 / 12.0, 1 / 6.0}, {1 / 24.0, -1 / 12.0, 1 / 6.0}, {0, 0, 1}};
+    double[][] gm = G;
     int stride = in * out;
     double[] h = new double[18];
     for (int co = 0; co < out; co++) {
