@@ -30,9 +30,13 @@ package org.normlab.kernels;
  *
  * <p>Elementwise passes compute {@code y = (x - m)*a + b} per channel: subtracting the centre
  * first keeps float rounding small for inputs far from zero (mean 100, std 1). {@code relu}:
- * forward kernels clamp the output at zero (fused BN+ReLU); backward kernels take the fused
- * layer's output {@code reluOut} (null when not fused) and use {@code g = reluOut > 0 ? dy : 0}
- * as the upstream gradient.
+ * forward kernels clamp the output at zero (fused BN+ReLU); the channels-last backward kernels
+ * take the fused layer's output {@code reluOut} (null when not fused) and use
+ * {@code g = reluOut > 0 ? dy : 0} as the upstream gradient; the channels-first ones take the
+ * forward's coefficients {@code reluA, reluB} (null when not fused) and recompute the same test
+ * from x, {@code g = fma(x - m, reluA, reluB) > 0 ? dy : 0} (the forward's operations, so the
+ * same decisions), which spares reading the output: measured on (128, 32, 28, 28), one thread,
+ * backward 3.7 ms reading the output against 2.6-2.7 ms without ReLU.
  */
 public interface BatchNormKernels {
 
@@ -47,12 +51,12 @@ public interface BatchNormKernels {
       float[] m, float[] a, float[] b, boolean relu);
 
   /** For rows [r0, r1): sumDy[ch] += sum(g), sumDyXm[ch] += sum(g*(x - m[ch])). */
-  void rowGradSums(double[] sumDy, double[] sumDyXm, float[] dy, float[] x, float[] reluOut,
-      int off, int r0, int r1, int c, int s, float[] m);
+  void rowGradSums(double[] sumDy, double[] sumDyXm, float[] dy, float[] x, float[] reluA,
+      float[] reluB, int off, int r0, int r1, int c, int s, float[] m);
 
   /** For rows [r0, r1): dx = k1[ch]*g + k2[ch]*(x - m[ch]) + k3[ch]. */
-  void rowGradInput(float[] dx, float[] dy, float[] x, float[] reluOut, int off, int r0, int r1,
-      int c, int s, float[] m, float[] k1, float[] k2, float[] k3);
+  void rowGradInput(float[] dx, float[] dy, float[] x, float[] reluA, float[] reluB, int off,
+      int r0, int r1, int c, int s, float[] m, float[] k1, float[] k2, float[] k3);
 
   // ---- channels-last positions ---------------------------------------------------------
 

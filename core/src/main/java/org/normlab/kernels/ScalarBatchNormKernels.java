@@ -50,44 +50,55 @@ public final class ScalarBatchNormKernels implements BatchNormKernels {
   }
 
   @Override
-  public void rowGradSums(double[] sumDy, double[] sumDyXm, float[] dy, float[] x,
-      float[] reluOut, int off, int r0, int r1, int c, int s, float[] m) {
+  public void rowGradSums(double[] sumDy, double[] sumDyXm, float[] dy, float[] x, float[] reluA,
+      float[] reluB, int off, int r0, int r1, int c, int s, float[] m) {
     for (int r = r0; r < r1; r++) {
       int ch = r % c;
-      gradSumsRow(sumDy, sumDyXm, ch, dy, x, reluOut, off + r * s, s, m[ch]);
+      gradSumsRow(sumDy, sumDyXm, ch, dy, x, reluA, reluB, off + r * s, s, m[ch]);
     }
   }
 
-  /** sumDy[ch] += sum(g), sumDyXm[ch] += sum(g*(x - m)) over len values from base. */
+  /**
+   * sumDy[ch] += sum(g), sumDyXm[ch] += sum(g*(x - m)) over len values from base, g masked by
+   * the ReLU test of channel ch when reluA is not null.
+   */
   static void gradSumsRow(double[] sumDy, double[] sumDyXm, int ch, float[] dy, float[] x,
-      float[] reluOut, int base, int len, double m) {
+      float[] reluA, float[] reluB, int base, int len, float m) {
     double g1 = 0;
     double g2 = 0;
     for (int p = base; p < base + len; p++) {
-      double g = reluOut == null || reluOut[p] > 0f ? dy[p] : 0.0;
+      double g = open(x[p], m, reluA, reluB, ch) ? dy[p] : 0.0;
       g1 += g;
-      g2 += g * (x[p] - m);
+      g2 += g * ((double) x[p] - m);
     }
     sumDy[ch] += g1;
     sumDyXm[ch] += g2;
   }
 
   @Override
-  public void rowGradInput(float[] dx, float[] dy, float[] x, float[] reluOut, int off, int r0,
-      int r1, int c, int s, float[] m, float[] k1, float[] k2, float[] k3) {
+  public void rowGradInput(float[] dx, float[] dy, float[] x, float[] reluA, float[] reluB,
+      int off, int r0, int r1, int c, int s, float[] m, float[] k1, float[] k2, float[] k3) {
     for (int r = r0; r < r1; r++) {
       int ch = r % c;
-      gradInputRow(dx, dy, x, reluOut, off + r * s, s, m[ch], k1[ch], k2[ch], k3[ch]);
+      gradInputRow(dx, dy, x, reluA, reluB, ch, off + r * s, s, m[ch], k1[ch], k2[ch], k3[ch]);
     }
   }
 
-  /** dx = k1*g + k2*(x - m) + k3 over len values from base. */
-  static void gradInputRow(float[] dx, float[] dy, float[] x, float[] reluOut, int base, int len,
-      float m, float k1, float k2, float k3) {
+  /** dx = k1*g + k2*(x - m) + k3 over len values from base (channel ch's ReLU test on g). */
+  static void gradInputRow(float[] dx, float[] dy, float[] x, float[] reluA, float[] reluB, int ch,
+      int base, int len, float m, float k1, float k2, float k3) {
     for (int p = base; p < base + len; p++) {
-      float g = reluOut == null || reluOut[p] > 0f ? dy[p] : 0f;
+      float g = open(x[p], m, reluA, reluB, ch) ? dy[p] : 0f;
       dx[p] = Math.fma(k1, g, Math.fma(k2, x[p] - m, k3));
     }
+  }
+
+  /**
+   * Whether the fused ReLU passed value x of channel ch: its forward value fma(x - m, a, b) (as
+   * {@link #affineRow} computes it) is above zero; always when not fused (reluA null).
+   */
+  private static boolean open(float x, float m, float[] reluA, float[] reluB, int ch) {
+    return reluA == null || Math.fma(x - m, reluA[ch], reluB[ch]) > 0f;
   }
 
   // ---- channels-last positions ---------------------------------------------------------

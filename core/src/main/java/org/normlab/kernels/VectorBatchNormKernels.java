@@ -126,13 +126,16 @@ final class VectorBatchNormKernels implements BatchNormKernels {
   }
 
   @Override
-  public void rowGradSums(double[] sumDy, double[] sumDyXm, float[] dy, float[] x,
-      float[] reluOut, int off, int r0, int r1, int c, int s, float[] m) {
+  public void rowGradSums(double[] sumDy, double[] sumDyXm, float[] dy, float[] x, float[] reluA,
+      float[] reluB, int off, int r0, int r1, int c, int s, float[] m) {
     int bound = F.loopBound(s);
+    boolean relu = reluA != null;
     for (int r = r0; r < r1; r++) {
       int ch = r % c;
       int base = off + r * s;
       FloatVector vm = FloatVector.broadcast(F, m[ch]);
+      FloatVector ra = FloatVector.broadcast(F, relu ? reluA[ch] : 0f);
+      FloatVector rb = FloatVector.broadcast(F, relu ? reluB[ch] : 0f);
       DoubleVector d1 = DoubleVector.zero(D);
       DoubleVector d2 = DoubleVector.zero(D);
       int p = 0;
@@ -140,30 +143,38 @@ final class VectorBatchNormKernels implements BatchNormKernels {
         int end = Math.min(bound, p + BLOCK * FL);
         FloatVector f1 = FloatVector.zero(F);
         FloatVector f2 = FloatVector.zero(F);
-        // g = dy (masked by reluOut > 0); g1 += g; g2 += g*(x - m)
+        // g = dy (masked by the ReLU test fma(x - m, a, b) > 0); g1 += g; g2 += g*(x - m)
         for (; p < end; p += FL) {
           int i = base + p;
-          FloatVector g = masked(FloatVector.fromArray(F, dy, i), reluOut, i);
+          FloatVector xm = FloatVector.fromArray(F, x, i).sub(vm);
+          FloatVector g = FloatVector.fromArray(F, dy, i);
+          if (relu) {
+            g = FloatVector.zero(F).blend(g, xm.fma(ra, rb).compare(VectorOperators.GT, 0f));
+          }
           f1 = f1.add(g);
-          f2 = g.fma(FloatVector.fromArray(F, x, i).sub(vm), f2);
+          f2 = g.fma(xm, f2);
         }
         d1 = widenAdd(d1, f1);
         d2 = widenAdd(d2, f2);
       }
       sumDy[ch] += Lanes.sum(d1);
       sumDyXm[ch] += Lanes.sum(d2);
-      ScalarBatchNormKernels.gradSumsRow(sumDy, sumDyXm, ch, dy, x, reluOut, base + p, s - p, m[ch]);
+      ScalarBatchNormKernels.gradSumsRow(sumDy, sumDyXm, ch, dy, x, reluA, reluB, base + p, s - p,
+          m[ch]);
     }
   }
 
   @Override
-  public void rowGradInput(float[] dx, float[] dy, float[] x, float[] reluOut, int off, int r0,
-      int r1, int c, int s, float[] m, float[] k1, float[] k2, float[] k3) {
+  public void rowGradInput(float[] dx, float[] dy, float[] x, float[] reluA, float[] reluB,
+      int off, int r0, int r1, int c, int s, float[] m, float[] k1, float[] k2, float[] k3) {
     int bound = F.loopBound(s);
+    boolean relu = reluA != null;
     for (int r = r0; r < r1; r++) {
       int ch = r % c;
       int base = off + r * s;
       FloatVector vm = FloatVector.broadcast(F, m[ch]);
+      FloatVector ra = FloatVector.broadcast(F, relu ? reluA[ch] : 0f);
+      FloatVector rb = FloatVector.broadcast(F, relu ? reluB[ch] : 0f);
       FloatVector v1 = FloatVector.broadcast(F, k1[ch]);
       FloatVector v2 = FloatVector.broadcast(F, k2[ch]);
       FloatVector v3 = FloatVector.broadcast(F, k3[ch]);
@@ -171,12 +182,15 @@ final class VectorBatchNormKernels implements BatchNormKernels {
       int p = 0;
       for (; p < bound; p += FL) {
         int i = base + p;
-        FloatVector g = masked(FloatVector.fromArray(F, dy, i), reluOut, i);
-        FloatVector rest = FloatVector.fromArray(F, x, i).sub(vm).fma(v2, v3);
-        g.fma(v1, rest).intoArray(dx, i);
+        FloatVector xm = FloatVector.fromArray(F, x, i).sub(vm);
+        FloatVector g = FloatVector.fromArray(F, dy, i);
+        if (relu) {
+          g = FloatVector.zero(F).blend(g, xm.fma(ra, rb).compare(VectorOperators.GT, 0f));
+        }
+        g.fma(v1, xm.fma(v2, v3)).intoArray(dx, i);
       }
-      ScalarBatchNormKernels.gradInputRow(dx, dy, x, reluOut, base + p, s - p, m[ch], k1[ch],
-          k2[ch], k3[ch]);
+      ScalarBatchNormKernels.gradInputRow(dx, dy, x, reluA, reluB, ch, base + p, s - p, m[ch],
+          k1[ch], k2[ch], k3[ch]);
     }
   }
 

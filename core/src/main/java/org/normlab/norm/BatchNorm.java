@@ -89,8 +89,13 @@ public final class BatchNorm {
   private Saved saved;
 
   /** What forward keeps for backward: per block, the centre, rstd and the renorm r and d. */
+  /**
+   * What backward needs of the last forward; with a fused ReLU, its output y and the affine
+   * coefficients a, b per block (y = max(fma(x - m, a, b), 0)), from which the channels-first
+   * kernels recompute the ReLU's decisions.
+   */
   private record Saved(Tensor x, Tensor y, Block[] blocks, double[][] mean, double[][] rstd,
-      double[][] r, double[][] d, boolean batchStats) {}
+      double[][] r, double[][] d, float[][] a, float[][] b, boolean batchStats) {}
 
   private BatchNorm(Builder b) {
     this.channels = b.channels;
@@ -163,27 +168,30 @@ public final class BatchNorm {
     double[][] rstd = new double[blocks.length][];
     double[][] r = new double[blocks.length][];
     double[][] d = new double[blocks.length][];
+    float[][] a = new float[blocks.length][];
+    float[][] b = new float[blocks.length][];
     for (int g = 0; g < blocks.length; g++) {
       mean[g] = new double[channels];
       rstd[g] = new double[channels];
       r[g] = ones(channels);
       d[g] = new double[channels];
+      a[g] = new float[channels];
+      b[g] = new float[channels];
       if (batchStats) {
-        forwardBatchStats(out, x, blocks[g], mean[g], rstd[g], r[g], d[g], relu);
+        forwardBatchStats(out, x, blocks[g], mean[g], rstd[g], r[g], d[g], a[g], b[g], relu);
       } else {
-        forwardRunningStats(out, x, blocks[g], mean[g], rstd[g], relu);
+        forwardRunningStats(out, x, blocks[g], mean[g], rstd[g], a[g], b[g], relu);
       }
     }
-    saved = new Saved(x, relu ? out : null, blocks, mean, rstd, r, d, batchStats);
+    saved = new Saved(x, relu ? out : null, blocks, mean, rstd, r, d, relu ? a : null,
+        relu ? b : null, batchStats);
     return out;
   }
 
   private void forwardBatchStats(Tensor out, Tensor x, Block block, double[] mean, double[] rstd,
-      double[] r, double[] d, boolean relu) {
+      double[] r, double[] d, float[] a, float[] b, boolean relu) {
     double[] var = new double[channels];
     float[] m = new float[channels];
-    float[] a = new float[channels];
-    float[] b = new float[channels];
     boolean useRenorm = renorm && training;
     float[] gamma = affine ? weight.data() : null;
     float[] beta = affine ? bias.data() : null;
@@ -216,10 +224,8 @@ public final class BatchNorm {
   }
 
   private void forwardRunningStats(Tensor out, Tensor x, Block block, double[] mean, double[] rstd,
-      boolean relu) {
+      float[] a, float[] b, boolean relu) {
     float[] m = new float[channels];
-    float[] a = new float[channels];
-    float[] b = new float[channels];
     float[] rm = running.mean().data();
     float[] rv = running.var().data();
     for (int ch = 0; ch < channels; ch++) {
@@ -285,11 +291,17 @@ public final class BatchNorm {
       m[ch] = (float) mean[ch];
     }
     float[] x = s.x().data();
-    // Group by group, as in forward: the dx pass of a group reads dy and x from the cache.
-    int group = block.groupChannels(reluOut == null ? 2 : 3);
+    // the fused ReLU: channels-last kernels read its output, channels-first ones recompute its
+    // decisions from x with the forward's coefficients
+    float[] reluA = s.a() == null ? null : s.a()[g];
+    float[] reluB = s.b() == null ? null : s.b()[g];
+    // Group by group, as in forward: the dx pass of a group reads dy and x (and the ReLU's
+    // output, channels last) from the cache.
+    int group = block.groupChannels(reluOut == null || !block.channelsLast() ? 2 : 3);
     for (int c0 = 0; c0 < channels; c0 += group) {
       int c1 = Math.min(channels, c0 + group);
-      passes.gradSums(sumDy, sumDyXmu, dy.data(), x, reluOut, block, c0, c1, mean, m);
+      passes.gradSums(sumDy, sumDyXmu, dy.data(), x, reluOut, reluA, reluB, block, c0, c1, mean,
+          m);
       for (int ch = c0; ch < c1; ch++) {
         // term 1: k1*dy; term 2 (batch stats only): through var; term 3: through mean
         double scale = gammaOf(ch) * rstd[ch] * r[ch];
@@ -297,7 +309,8 @@ public final class BatchNorm {
         k2[ch] = batchStats ? (float) (-scale * rstd[ch] * rstd[ch] * sumDyXmu[ch] / count) : 0f;
         k3[ch] = batchStats ? (float) (-scale * sumDy[ch] / count) : 0f;
       }
-      passes.gradInput(dx.data(), dy.data(), x, reluOut, block, c0, c1, m, k1, k2, k3);
+      passes.gradInput(dx.data(), dy.data(), x, reluOut, reluA, reluB, block, c0, c1, m, k1, k2,
+          k3);
     }
     for (int ch = 0; ch < channels; ch++) {
       gradGamma[ch] += r[ch] * rstd[ch] * sumDyXmu[ch] + d[ch] * sumDy[ch];

@@ -247,22 +247,27 @@ final class BatchNormPasses {
   /**
    * Gradient sums per channel over channels [c0, c1): sumDy = sum(g), sumDyXmu = sum(g*(x -
    * mean)), where the kernels centre on m = (float) mean and the difference (mean - m)*sumDy is
-   * taken out in double.
+   * taken out in double. A fused ReLU masks g: by its output reluOut (channels last) or by its
+   * coefficients reluA, reluB (channels first; see {@link BatchNormKernels}); all null without.
    */
   void gradSums(double[] sumDy, double[] sumDyXmu, float[] dy, float[] x, float[] reluOut,
-      Block b, int c0, int c1, double[] mean, float[] m) {
+      float[] reluA, float[] reluB, Block b, int c0, int c1, double[] mean, float[] m) {
     int c = b.c();
     sumPieces(sumDy, sumDyXmu, c0, c1, Pieces.of(b, c0, c1), b.channelsLast()
         ? (p1, p2, u0, u1) -> k.gradSums(p1, p2, dy, x, reluOut, b.off(), u0, u1, c, m)
-        : (p1, p2, u0, u1) -> k.rowGradSums(p1, p2, dy, x, reluOut, b.off(), u0, u1, c, b.s(), m));
+        : (p1, p2, u0, u1) -> k.rowGradSums(p1, p2, dy, x, reluA, reluB, b.off(), u0, u1, c, b.s(),
+            m));
     for (int ch = c0; ch < c1; ch++) {
       sumDyXmu[ch] -= (mean[ch] - m[ch]) * sumDy[ch];
     }
   }
 
-  /** dx = k1*g + k2*(x - m) + k3 per channel over channels [c0, c1) of the block. */
-  void gradInput(float[] dx, float[] dy, float[] x, float[] reluOut, Block b, int c0, int c1,
-      float[] m, float[] k1, float[] k2, float[] k3) {
+  /**
+   * dx = k1*g + k2*(x - m) + k3 per channel over channels [c0, c1) of the block (g masked as in
+   * {@link #gradSums}).
+   */
+  void gradInput(float[] dx, float[] dy, float[] x, float[] reluOut, float[] reluA, float[] reluB,
+      Block b, int c0, int c1, float[] m, float[] k1, float[] k2, float[] k3) {
     Pieces p = Pieces.of(b, c0, c1);
     if (b.channelsLast()) {
       float[] mk = BatchNormKernels.pack(m, k1, k2, k3);
@@ -270,7 +275,7 @@ final class BatchNormPasses {
           k.gradInput(dx, dy, x, reluOut, b.off(), u0, u1, b.c(), mk));
     } else {
       forPieces(p, (unused1, unused2, u0, u1) ->
-          k.rowGradInput(dx, dy, x, reluOut, b.off(), u0, u1, b.c(), b.s(), m, k1, k2, k3));
+          k.rowGradInput(dx, dy, x, reluA, reluB, b.off(), u0, u1, b.c(), b.s(), m, k1, k2, k3));
     }
   }
 }
