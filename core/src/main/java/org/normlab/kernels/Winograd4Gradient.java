@@ -25,8 +25,7 @@ final class Winograd4Gradient {
 
   /**
    * dut[dutOff ..] (36, in, out) = the sum over images [n0, n0+count) of dU[xi]^T (overwrites);
-   * see
-   * {@link Winograd#transformedWeightGradient}.
+   * see {@link Winograd#transformedWeightGradient}.
    */
   static void transformedWeightGradient(EngineKernels engine, GemmKernels gemm, float[] dut,
       int dutOff, float[] x, float[] dy, int n0, int count, int out, ConvGeometry g) {
