@@ -3,22 +3,25 @@ package org.normlab.kernels;
 import java.util.Arrays;
 
 /**
- * The forward product of {@link Winograd#convolve}, fused panel by panel. The tile positions of
- * one image, q = ty*(TW+1) + tx (a padding position ends each tile row), are cut into panels of
- * {@code nr} positions, the column width of the GEMM tile kernel. For each panel:
+ * The forward product of {@link Winograd#convolve}, fused panel by panel, for F(2x2, 3x3) (16
+ * products xi) and F(4x4, 3x3) (36). The tile positions of one image, q = ty*(TW+1) + tx (a
+ * padding position ends each tile row), are cut into panels of {@code nr} positions, the column
+ * width of the GEMM tile kernel. For each panel:
  * <ol>
- *   <li>the input transform writes V[xi] (in, nr) for the 16 xi straight in the kernel's packed
- *       B-panel layout ({@link EngineKernels#winogradPanelInput}), {@link #XI_GAP} floats apart;
- *   <li>for each block of mr output channels, 16 tile-kernel calls multiply the filters U[xi],
- *       packed as A panels once per layer call ({@link Winograd#filters}), by V[xi] into
+ *   <li>the input transform writes V[xi] (in, nr) for every xi straight in the kernel's packed
+ *       B-panel layout ({@link EngineKernels#winogradPanelInput},
+ *       {@link EngineKernels#winograd4PanelInput}), {@link #XI_GAP} floats apart;
+ *   <li>for each block of mr output channels, one tile-kernel call per xi multiplies the filters
+ *       U[xi], packed as A panels once per layer call ({@link Winograd#filters}), by V[xi] into
  *       M[xi] (mr, nr);
  *   <li>the output transform writes those channels' outputs from M
- *       ({@link EngineKernels#winogradPanelOutput}).
+ *       ({@link EngineKernels#winogradPanelOutput}, {@link EngineKernels#winograd4PanelOutput}).
  * </ol>
- * V and M of a panel (16 * (in + mr) * nr floats, 80 KiB for 32 channels) stay in L1/L2, where
- * the unfused product wrote 16 * (in + out) floats per tile to memory-sized arrays and copied V
- * again into packed panels. The arithmetic is the unfused one's (the same transforms, each
- * product summed over input channels in order by fused multiply-adds), so the same bits.
+ * V and M of a panel (16 * (in + mr) * nr floats for F(2x2), 80 KiB for 32 channels) stay in
+ * L1/L2, where an unfused product wrote 16 * (in + out) floats per tile to memory-sized arrays
+ * and copied V again into packed panels. Each product is summed over input channels in order by
+ * fused multiply-adds, with the scalar and vector transforms' operations, so both kernel sets
+ * give the same bits.
  */
 final class WinogradPanels {
   private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][]);
