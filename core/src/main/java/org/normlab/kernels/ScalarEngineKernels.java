@@ -220,10 +220,8 @@ public class ScalarEngineKernels implements EngineKernels {
         split(quarters, 0, x, ((n0 + n) * c + ch) * h * w, g, quarter, rowLen);
         int vOff = ch * ld + n * perImage;
         int later = ch + 1 < c ? ld : 0;
-        for (int ty = 0; ty < th; ty++) {
-          transformTileRow(v, vOff + ty * tw, c * ld, ld - n * perImage - ty * tw + later, quarters,
-              ty * rowLen, quarter, rowLen, tw);
-        }
+        transformTileRows(v, vOff, c * ld, ld - n * perImage + later, quarters, quarter, rowLen, tw,
+            th);
       }
     }
   }
@@ -378,6 +376,18 @@ public class ScalarEngineKernels implements EngineKernels {
   void transformTileRow(float[] v, int off, int stride, int writable, float[] quarters, int base,
       int quarter, int rowLen, int tw) {
     transformTiles(v, off, stride, quarters, base, quarter, rowLen, tw);
+  }
+
+  /**
+   * The th rows of tiles of one plane, row ty to v[off + ty*tw + xi*stride ..] as
+   * {@link #transformTileRow} writes it; {@code writable} floats from off may be overwritten.
+   */
+  void transformTileRows(float[] v, int off, int stride, int writable, float[] quarters, int quarter,
+      int rowLen, int tw, int th) {
+    for (int ty = 0; ty < th; ty++) {
+      transformTileRow(v, off + ty * tw, stride, writable - ty * tw, quarters, ty * rowLen, quarter,
+          rowLen, tw);
+    }
   }
 
   /** {@link #transformTileRow} writing exactly its tw tiles. */

@@ -134,6 +134,12 @@ final class VectorEngineKernels extends ScalarEngineKernels {
   }
 
   @Override
+  void transformTileRows(float[] v, int off, int stride, int writable, float[] quarters, int quarter,
+      int rowLen, int tw, int th) {
+    VectorWinograd.transformTileRows(v, off, stride, writable, quarters, quarter, rowLen, tw, th);
+  }
+
+  @Override
   void transformTileRow(float[] v, int off, int stride, int writable, float[] quarters, int base,
       int quarter, int rowLen, int tw) {
     VectorWinograd.transformTileRow(v, off, stride, writable, quarters, base, quarter, rowLen, tw);

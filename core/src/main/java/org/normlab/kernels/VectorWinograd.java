@@ -44,10 +44,10 @@ final class VectorWinograd {
       int d3 = d1 + rowLen;
       int o = off + tx;
       // q0s = d0s - d2s, q1s = d1s + d2s, q2s = d2s - d1s, q3s = d1s - d3s
-      transformQuarterRow(v, o, stride, quarters, d0, d2, -1f, quarter);
-      transformQuarterRow(v, o + 4 * stride, stride, quarters, d1, d2, 1f, quarter);
-      transformQuarterRow(v, o + 8 * stride, stride, quarters, d2, d1, -1f, quarter);
-      transformQuarterRow(v, o + 12 * stride, stride, quarters, d1, d3, -1f, quarter);
+      transformQuarterRow(v, o, stride, quarters, d0, d2, -1f, quarter, ALL_LANES);
+      transformQuarterRow(v, o + 4 * stride, stride, quarters, d1, d2, 1f, quarter, ALL_LANES);
+      transformQuarterRow(v, o + 8 * stride, stride, quarters, d2, d1, -1f, quarter, ALL_LANES);
+      transformQuarterRow(v, o + 12 * stride, stride, quarters, d1, d3, -1f, quarter, ALL_LANES);
     }
     if (tx < tw) {
       ScalarEngineKernels.transformTiles(v, off + tx, stride, quarters, base + tx, quarter, rowLen, tw - tx);
@@ -103,12 +103,48 @@ final class VectorWinograd {
   }
 
   /**
+   * {@link ScalarEngineKernels#transformTileRows}: rows of at most L/2 - 1 tiles (14x14 outputs
+   * have 7) two at a time, one vector over both rows' positions (each row's padding position
+   * included) whose results are compressed to the rows' 2*TW tiles before they are stored
+   * (whole vectors, into the writable part); a 7-tile row alone used 7 of 16 lanes. Pairs the
+   * writable part cannot take, a last odd row and longer rows go by {@link #transformTileRow}.
+   */
+  static void transformTileRows(float[] v, int off, int stride, int writable, float[] quarters,
+      int quarter, int rowLen, int tw, int th) {
+    int ty = 0;
+    if (2 * rowLen <= L) {
+      long tiles = (1L << tw) - 1;
+      long pair = tiles | tiles << rowLen;
+      int half = 2 * quarter;
+      for (; ty + 1 < th && writable - ty * tw >= L; ty += 2) {
+        int d0 = ty * rowLen;
+        int d1 = d0 + half;
+        int d2 = d0 + rowLen;
+        int d3 = d1 + rowLen;
+        int o = off + ty * tw;
+        transformQuarterRow(v, o, stride, quarters, d0, d2, -1f, quarter, pair);
+        transformQuarterRow(v, o + 4 * stride, stride, quarters, d1, d2, 1f, quarter, pair);
+        transformQuarterRow(v, o + 8 * stride, stride, quarters, d2, d1, -1f, quarter, pair);
+        transformQuarterRow(v, o + 12 * stride, stride, quarters, d1, d3, -1f, quarter, pair);
+      }
+    }
+    for (; ty < th; ty++) {
+      transformTileRow(v, off + ty * tw, stride, writable - ty * tw, quarters, ty * rowLen, quarter,
+          rowLen, tw);
+    }
+  }
+
+  /** {@link #transformQuarterRow} of whole vectors (no lanes compressed). */
+  private static final long ALL_LANES = -1L;
+
+  /**
    * One row a of q = B^T d for a vector of tiles, q_s = first_s + sign * second_s, times B:
-   * v[o + b*stride] = q0 - q2, q1 + q2, q2 - q1, q1 - q3 for b = 0..3. Column s of a d row lies
-   * in quarter s%2 at column offset s/2.
+   * v[o + b*stride] = q0 - q2, q1 + q2, q2 - q1, q1 - q3 for b = 0..3, with only the lanes set
+   * in {@code lanes} kept, compressed to the front, unless it is {@link #ALL_LANES}. Column s of
+   * a d row lies in quarter s%2 at column offset s/2.
    */
   private static void transformQuarterRow(float[] v, int o, int stride, float[] quarters, int first,
-      int second, float sign, int quarter) {
+      int second, float sign, int quarter, long lanes) {
     FloatVector signs = FloatVector.broadcast(F, sign);
     FloatVector q0 = FloatVector.fromArray(F, quarters, second)
         .fma(signs, FloatVector.fromArray(F, quarters, first));
@@ -118,10 +154,21 @@ final class VectorWinograd {
         .fma(signs, FloatVector.fromArray(F, quarters, first + 1));
     FloatVector q3 = FloatVector.fromArray(F, quarters, second + quarter + 1)
         .fma(signs, FloatVector.fromArray(F, quarters, first + quarter + 1));
-    q0.sub(q2).intoArray(v, o);
-    q1.add(q2).intoArray(v, o + stride);
-    q2.sub(q1).intoArray(v, o + 2 * stride);
-    q1.sub(q3).intoArray(v, o + 3 * stride);
+    FloatVector r0 = q0.sub(q2);
+    FloatVector r1 = q1.add(q2);
+    FloatVector r2 = q2.sub(q1);
+    FloatVector r3 = q1.sub(q3);
+    if (lanes != ALL_LANES) {
+      VectorMask<Float> keep = VectorMask.fromLong(F, lanes);
+      r0 = r0.compress(keep);
+      r1 = r1.compress(keep);
+      r2 = r2.compress(keep);
+      r3 = r3.compress(keep);
+    }
+    r0.intoArray(v, o);
+    r1.intoArray(v, o + stride);
+    r2.intoArray(v, o + 2 * stride);
+    r3.intoArray(v, o + 3 * stride);
   }
 
   /**
