@@ -44,7 +44,7 @@ public final class Winograd {
   /** See {@link #tileFor}. */
   static final int F4_SLOTS_PERCENT = 80;
 
-  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][]);
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][]);
 
   private Winograd() {}
 
@@ -159,7 +159,7 @@ public final class Winograd {
   public static void weightGradient(float[] dw, float[] x, float[] dy, int n0, int count, int out,
       ConvGeometry g) {
     float[] dut = new float[transformedGradientSize(out, g)];
-    transformedWeightGradient(dut, x, dy, n0, count, out, g);
+    transformedWeightGradient(dut, 0, x, dy, n0, count, out, g);
     filterGradient(dw, dut, out, g);
   }
 
@@ -186,17 +186,11 @@ public final class Winograd {
   }
 
   /**
-   * The first part of {@link #weightGradient}: dut (products, in, out) = the sum over images
-   * [n0, n0+count) of dU[xi]^T (in, out), the gradient of the transformed filters (overwrites
-   * dut, {@link #transformedGradientSize} floats). Linear in the images, so the gradients of
-   * several image ranges can be added before the one {@link #filterGradient}.
+   * The first part of {@link #weightGradient}: dut[dutOff ..] (products, in, out) = the sum
+   * over images [n0, n0+count) of dU[xi]^T (in, out), the gradient of the transformed filters
+   * (overwrites {@link #transformedGradientSize} floats). Linear in the images, so the
+   * gradients of several image ranges can be added before the one {@link #filterGradient}.
    */
-  public static void transformedWeightGradient(float[] dut, float[] x, float[] dy, int n0, int count,
-      int out, ConvGeometry g) {
-    transformedWeightGradient(dut, 0, x, dy, n0, count, out, g);
-  }
-
-  /** {@link #transformedWeightGradient} into dut[dutOff ..]. */
   public static void transformedWeightGradient(float[] dut, int dutOff, float[] x, float[] dy,
       int n0, int count, int out, ConvGeometry g) {
     transformedWeightGradient(dut, dutOff, x, dy, n0, count, out, g,
@@ -218,7 +212,7 @@ public final class Winograd {
     int nr = gemm.nr();
     int colPanels = (out + nr - 1) / nr;
     int chunk = imagesPerChunk(in, out, g);
-    float[] packedA = scratch(3, Gemm.KC * gemm.mr());
+    float[] packedA = scratch(2, Gemm.KC * gemm.mr());
     for (int c0 = n0; c0 < n0 + count; c0 += chunk) {
       int images = Math.min(chunk, n0 + count - c0);
       int tiles = images * tilesPerImage(g);

@@ -31,10 +31,13 @@ import org.normlab.tensor.Tensor;
  * <p>Channels-first 3x3 stride-1 convolutions with at least 8 input and output channels (the
  * built-in CNNs' conv2..conv4) run forward by Winograd F(2x2, 3x3) ({@link Winograd}: 2.25x
  * fewer multiplies than im2col), or F(4x4, 3x3) where its tiles fill the products' panels (4x
- * fewer; 28x28 outputs, see {@link Winograd#filters}); their input gradient is the stride-1 convolution of dY with the
- * flipped filters (in and out swapped, kernels rotated 180 degrees) and padding 2 - padding, by
- * Winograd as well, and so is the weight gradient ({@link Winograd#weightGradient}).
- * Channels-first stride-1 convolutions with a window of at most
+ * fewer; 28x28 outputs, see {@link Winograd#filters}); their input gradient is the stride-1
+ * convolution of dY with the flipped filters (in and out swapped, kernels rotated 180 degrees)
+ * and padding 2 - padding, by Winograd as well, and so is the weight gradient
+ * ({@link Winograd#transformedWeightGradient} per piece of images, then one
+ * {@link Winograd#filterGradient}).
+ *
+ * <p>Channels-first stride-1 convolutions with a window of at most
  * {@link DirectConvolution#MAX_WINDOW} values (the CNNs' first layer, 1 -> 32 channels 3x3) run
  * forward and weight gradient directly on padded planes ({@link DirectConvolution}).
  *
