@@ -82,6 +82,11 @@ public final class Conv2d implements Layer {
   private ConvGeometry geometry;
   private final RecycledTensor output = new RecycledTensor();
   private final RecycledTensor inputGradient = new RecycledTensor();
+  /** The gradient of the convolution's output after {@link #forwardRelu} (dy masked). */
+  private final RecycledTensor maskedGradient = new RecycledTensor();
+  /** Whether the last forward was {@link #forwardRelu}, and then its output. */
+  private boolean reluFused;
+  private Tensor rectifiedOutput;
   /**
    * The Winograd weight gradient's per-piece transformed-filter gradients, kept across steps
    * (products x in x out floats per piece of images: 8 MiB for 64 -> 64 channels and 128 images;
@@ -117,6 +122,22 @@ public final class Conv2d implements Layer {
 
   @Override
   public Tensor forward(Tensor x) {
+    return convolve(x, false);
+  }
+
+  /**
+   * This layer followed by a ReLU, fused: each piece of images is rectified right after it is
+   * computed, while it is still in cache, instead of in a separate pass over memory (the same
+   * kernel, so the same bits as {@link ReLU}). {@link #backward} then takes the gradient of both:
+   * each piece masks dy by the output's sign (ReLU's backward kernel) just before the convolution's
+   * gradients read it. {@link Sequential} calls it for a convolution directly followed by
+   * {@link ReLU} when {@link Sequential#setConvReluFused} is on.
+   */
+  public Tensor forwardRelu(Tensor x) {
+    return convolve(x, true);
+  }
+
+  private Tensor convolve(Tensor x, boolean relu) {
     if (x.layout() != Layout.NCHW && x.layout() != Layout.NHWC) {
       throw new IllegalArgumentException("Conv2d input: expected an NCHW or NHWC tensor, got "
           + x.layout() + " " + x.shape());
@@ -131,46 +152,61 @@ public final class Conv2d implements Layer {
     // every path overwrites each output (Winograd, or products with beta 0), then adds the bias
     Tensor y = last ? output.take(Layout.NHWC, n, g.outH(), g.outW(), out)
         : output.take(Layout.NCHW, n, out, g.outH(), g.outW());
+    int p = g.outPositions();
+    Winograd.Filters u = !last && Winograd.applies(g, out)
+        ? Winograd.filters(weight.value().data(), out, in, g) : null;
+    boolean direct = !last && u == null && DirectConvolution.applies(g);
+    reluFused = relu;
+    rectifiedOutput = relu ? y : null;
+    Parallel.forRange(0, n, IMAGES_PER_PIECE, (from, to) -> {
+      convolvePiece(y, x, from, to, u, direct, g);
+      if (relu) {
+        int off = from * out * p;
+        Kernels.get().relu(y.data(), off, y.data(), off, (to - from) * out * p);
+      }
+    });
+    return y;
+  }
+
+  /** Images [from, to) of y = conv(x) + bias. */
+  private void convolvePiece(Tensor y, Tensor x, int from, int to, Winograd.Filters u,
+      boolean direct, ConvGeometry g) {
+    boolean last = x.layout() == Layout.NHWC;
     int k = g.windowSize();
     int p = g.outPositions();
     float[] w = weight.value().data();
     EngineKernels kernels = Kernels.get().engine();
-    Winograd.Filters u = !last && Winograd.applies(g, out) ? Winograd.filters(w, out, in, g) : null;
-    boolean direct = !last && u == null && DirectConvolution.applies(g);
-    Parallel.forRange(0, n, IMAGES_PER_PIECE, (from, to) -> {
-      if (u != null) {
-        // the output transform adds the bias
-        Winograd.convolve(y.data(), x.data(), from, to - from, u, g,
-            bias == null ? null : bias.value().data());
-        return;
-      }
-      if (direct) {
-        DirectConvolution.convolve(y.data(), x.data(), from, to - from, w, out, g);
-      } else {
-        float[] col = scratch(COLUMNS, k * p);
-        for (int i = from; i < to; i++) {
-          int yOff = i * out * p;
-          if (last) {
-            // Y_i^T (p, out) = X_i^T (p, k) * W^T (k, out)
-            kernels.im2rowChannelsLast(col, x.data(), i, 1, g);
-            Gemm.sgemm(false, true, p, out, k, 1f, col, 0, k, w, 0, k, 0f, y.data(), yOff, out);
-          } else {
-            // Y_i (out, p) = W (out, k) * X_i (k, p)
-            kernels.im2colChannelsFirst(col, x.data(), i, 0, g.outH(), g);
-            Gemm.sgemm(false, false, out, p, k, 1f, w, 0, k, col, 0, p, 0f, y.data(), yOff, p);
-          }
-        }
-      }
-      if (bias != null) {
-        float[] b = bias.value().data();
+    if (u != null) {
+      // the output transform adds the bias
+      Winograd.convolve(y.data(), x.data(), from, to - from, u, g,
+          bias == null ? null : bias.value().data());
+      return;
+    }
+    if (direct) {
+      DirectConvolution.convolve(y.data(), x.data(), from, to - from, w, out, g);
+    } else {
+      float[] col = scratch(COLUMNS, k * p);
+      for (int i = from; i < to; i++) {
+        int yOff = i * out * p;
         if (last) {
-          kernels.addRowBias(y.data(), from * p * out, b, (to - from) * p, out);
+          // Y_i^T (p, out) = X_i^T (p, k) * W^T (k, out)
+          kernels.im2rowChannelsLast(col, x.data(), i, 1, g);
+          Gemm.sgemm(false, true, p, out, k, 1f, col, 0, k, w, 0, k, 0f, y.data(), yOff, out);
         } else {
-          kernels.addChannelBias(y.data(), from * out * p, b, to - from, out, p);
+          // Y_i (out, p) = W (out, k) * X_i (k, p)
+          kernels.im2colChannelsFirst(col, x.data(), i, 0, g.outH(), g);
+          Gemm.sgemm(false, false, out, p, k, 1f, w, 0, k, col, 0, p, 0f, y.data(), yOff, p);
         }
       }
-    });
-    return y;
+    }
+    if (bias != null) {
+      float[] b = bias.value().data();
+      if (last) {
+        kernels.addRowBias(y.data(), from * p * out, b, (to - from) * p, out);
+      } else {
+        kernels.addChannelBias(y.data(), from * out * p, b, to - from, out, p);
+      }
+    }
   }
 
   @Override
@@ -184,6 +220,12 @@ public final class Conv2d implements Layer {
     boolean last = x.layout() == Layout.NHWC;
     Shape expected = last ? Shape.of(n, g.outH(), g.outW(), out) : Shape.of(n, out, g.outH(), g.outW());
     dy.requireShape("Conv2d output gradient", expected);
+    // after forwardRelu, the gradient of the convolution's output is dy where the output is
+    // positive: each piece writes its images' part just before reading it
+    boolean masked = reluFused;
+    Tensor grad = masked ? maskedGradient.take(dy) : dy;
+    float[] gd = grad.data();
+    float[] rectified = masked ? rectifiedOutput.data() : null;
     int k = g.windowSize();
     int p = g.outPositions();
     float[] w = weight.value().data();
@@ -221,25 +263,28 @@ public final class Conv2d implements Layer {
       for (int piece = first; piece < end; piece++) {
         int from = piece * IMAGES_PER_PIECE;
         int to = Math.min(n, from + IMAGES_PER_PIECE);
+        if (masked) {
+          kernels.reluBackward(gd, dy.data(), rectified, from * out * p, (to - from) * out * p);
+        }
         if (imageBiasSums != null) {
           for (int i = from * out; i < to * out; i++) {
-            imageBiasSums[i] = Kernels.get().sum(dy.data(), i * p, p);
+            imageBiasSums[i] = Kernels.get().sum(gd, i * p, p);
           }
         }
         if (ua != null) {
-          Winograd.convolve(dx.data(), dy.data(), from, to - from, ua, adjoint, null);
+          Winograd.convolve(dx.data(), gd, from, to - from, ua, adjoint, null);
         }
         if (winogradWeights) {
           // the piece's gradient of the transformed filters (overwritten): the filter transform,
           // linear, runs once on their sum below
           Winograd.transformedWeightGradient(transformed, piece * transformedSize, x.data(),
-              dy.data(), from, to - from, out, g);
+              gd, from, to - from, out, g);
           continue;
         }
         float[] dw = new float[out * k];
         pieceGradients[piece] = dw;
         if (directWeights) {
-          DirectConvolution.weightGradient(dw, x.data(), dy.data(), from, to - from, out, g);
+          DirectConvolution.weightGradient(dw, x.data(), gd, from, to - from, out, g);
           if (!needDx) {
             continue;
           }
@@ -252,10 +297,10 @@ public final class Conv2d implements Layer {
           if (last) {
             kernels.im2rowChannelsLast(col, x.data(), i, 1, g);
             // dW (out, k) += dY_i^T (out, p) * X_i^T (p, k)
-            Gemm.sgemm(true, false, out, k, p, 1f, dy.data(), yOff, out, col, 0, k, 1f, dw, 0, k);
+            Gemm.sgemm(true, false, out, k, p, 1f, gd, yOff, out, col, 0, k, 1f, dw, 0, k);
             if (needDx) {
               // dX_i^T (p, k) = dY_i^T (p, out) * W (out, k)
-              Gemm.sgemm(false, false, p, k, out, 1f, dy.data(), yOff, out, w, 0, k, 0f, dcol, 0, k);
+              Gemm.sgemm(false, false, p, k, out, 1f, gd, yOff, out, w, 0, k, 0f, dcol, 0, k);
               kernels.row2imChannelsLastAccumulate(dx.data(), dcol, i, 1, g);
             }
           } else {
@@ -264,11 +309,11 @@ public final class Conv2d implements Layer {
               // dW^T (k, out) += X_i (k, p) * dY_i^T (p, out): this orientation packs the small
               // dY_i, not the large X_i, as the transposed operand (measured 25% faster at
               // 32x288x784)
-              Gemm.sgemm(false, true, k, out, p, 1f, col, 0, p, dy.data(), yOff, p, 1f, dwT, 0, out);
+              Gemm.sgemm(false, true, k, out, p, 1f, col, 0, p, gd, yOff, p, 1f, dwT, 0, out);
             }
             if (needDx && ua == null) {
               // dX_i (k, p) = W^T (k, out) * dY_i (out, p)
-              Gemm.sgemm(true, false, k, p, out, 1f, w, 0, k, dy.data(), yOff, p, 0f, dcol, 0, p);
+              Gemm.sgemm(true, false, k, p, out, 1f, w, 0, k, gd, yOff, p, 0f, dcol, 0, p);
               kernels.col2imChannelsFirstAccumulate(dx.data(), dcol, i, 0, g.outH(), g);
             }
           }
@@ -297,7 +342,7 @@ public final class Conv2d implements Layer {
     }
     if (bias != null) {
       if (last) {
-        kernels.sumRowsAccumulate(bias.grad().data(), dy.data(), n * p, out);
+        kernels.sumRowsAccumulate(bias.grad().data(), gd, n * p, out);
       } else {
         // the images in order, whatever the threads
         float[] db = bias.grad().data();
@@ -335,6 +380,7 @@ public final class Conv2d implements Layer {
   public void recycleOutputs() {
     output.recycle();
     inputGradient.recycle();
+    maskedGradient.recycle();
   }
 
   @Override

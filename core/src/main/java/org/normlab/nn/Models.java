@@ -22,8 +22,9 @@ import org.normlab.tensor.Tensor;
  * Inputs are pixels / 255 of shape (N, 1, 28, 28), flattened to (N, 784) for the MLPs
  * ({@link #prepareInput}); other image sizes (CIFAR-10's 3 x 32 x 32) size the first and the
  * flattening layers accordingly. Each batch norm followed by a ReLU runs fused
- * ({@link Sequential#setBatchNormReluFused}; same results, fewer passes over memory): turn it off
- * to read a batch norm's own output with {@link Sequential#output}.
+ * ({@link Sequential#setBatchNormReluFused}; same results, fewer passes over memory), and so
+ * does each convolution followed by a ReLU ({@link Sequential#setConvReluFused}): turn them off
+ * to read a batch norm's or a convolution's own output with {@link Sequential#output}.
  */
 public final class Models {
   /** Every built-in name. */
@@ -114,6 +115,6 @@ public final class Models {
     }
     layers.add(new ReLU());
     layers.add(Linear.builder(256, 10).optSeed(seeds.nextLong()).build());
-    return new Sequential(layers).setBatchNormReluFused(true);
+    return new Sequential(layers).setBatchNormReluFused(true).setConvReluFused(true);
   }
 }

@@ -19,14 +19,16 @@ import org.normlab.tensor.Tensor;
  * <p>With {@link #setBatchNormReluFused} on, a {@link BatchNormLayer} directly followed by a
  * {@link ReLU} runs as one fused layer (same results, bitwise, without the intermediate tensor
  * and the ReLU's own read and write of it); the batch norm's {@link #output(int)} is then the
- * ReLU's.
+ * ReLU's. {@link #setConvReluFused} does the same for a {@link Conv2d} directly followed by a
+ * {@link ReLU} ({@link Conv2d#forwardRelu}).
  */
 public final class Sequential implements Layer {
   private final List<Layer> layers;
   private Tensor input;
   private final Tensor[] outputs;
   private boolean batchNormReluFused;
-  /** fusedAt[i]: the last forward ran layers i and i + 1 as one fused batch norm + ReLU. */
+  private boolean convReluFused;
+  /** fusedAt[i]: the last forward ran layers i and i + 1 (a ReLU) as one fused layer. */
   private final boolean[] fusedAt;
 
   public Sequential(List<? extends Layer> layers) {
@@ -78,15 +80,30 @@ public final class Sequential implements Layer {
     return batchNormReluFused;
   }
 
+  /**
+   * Whether a {@link Conv2d} directly followed by a {@link ReLU} runs fused (off by default;
+   * {@link Models} turns it on for its architectures). Takes effect at the next forward; a
+   * backward always follows what its forward did. Returns this.
+   */
+  public Sequential setConvReluFused(boolean fused) {
+    this.convReluFused = fused;
+    return this;
+  }
+
+  public boolean isConvReluFused() {
+    return convReluFused;
+  }
+
   @Override
   public Tensor forward(Tensor x) {
     input = x;
     Tensor h = x;
     Arrays.fill(fusedAt, false);
     for (int i = 0; i < layers.size(); i++) {
-      if (batchNormReluFused && layers.get(i) instanceof BatchNormLayer bn
-          && i + 1 < layers.size() && layers.get(i + 1) instanceof ReLU) {
-        h = bn.forwardRelu(h);
+      Tensor fused = i + 1 < layers.size() && layers.get(i + 1) instanceof ReLU
+          ? forwardFusedWithRelu(layers.get(i), h) : null;
+      if (fused != null) {
+        h = fused;
         fusedAt[i] = true;
         outputs[i] = h;
         outputs[++i] = h;
@@ -98,12 +115,23 @@ public final class Sequential implements Layer {
     return h;
   }
 
+  /** The layer and the ReLU after it as one fused layer, when that is on; else null. */
+  private Tensor forwardFusedWithRelu(Layer layer, Tensor x) {
+    if (batchNormReluFused && layer instanceof BatchNormLayer bn) {
+      return bn.forwardRelu(x);
+    }
+    if (convReluFused && layer instanceof Conv2d conv) {
+      return conv.forwardRelu(x);
+    }
+    return null;
+  }
+
   @Override
   public Tensor backward(Tensor dy) {
     Tensor g = dy;
     for (int i = layers.size() - 1; i >= 0; i--) {
       if (i > 0 && fusedAt[i - 1]) {
-        i--; // the ReLU's gradient is part of the fused batch norm's
+        i--; // the ReLU's gradient is part of the fused layer's
       }
       g = layers.get(i).backward(g);
     }

@@ -1,0 +1,136 @@
+package org.normlab.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.normlab.kernels.Parallel;
+import org.normlab.tensor.Layout;
+import org.normlab.tensor.Tensor;
+
+/**
+ * A convolution directly followed by a ReLU, run fused by {@link Sequential}
+ * ({@link Conv2d#forwardRelu}), gives bitwise the results of the two separate layers: outputs,
+ * input gradients and parameter gradients on every convolution path (Winograd F(2x2) and
+ * F(4x4), direct, im2col, channels-last, with and without bias), with 1 and 2 threads, and
+ * whole training steps of the cnn model.
+ */
+class FusedConvReluTest {
+  private final int savedThreads = Parallel.threads();
+
+  @AfterEach
+  void restoreThreads() {
+    Parallel.setThreads(savedThreads);
+  }
+
+  @Test
+  void cnnModelsFuseByDefaultAndPlainSequentialsDoNot() {
+    assertTrue(Models.create("cnn", 1).isConvReluFused());
+    assertTrue(Models.create("cnn-bn", 1).isConvReluFused());
+    assertFalse(new Sequential(conv(1, 4, 1, true), new ReLU()).isConvReluFused());
+  }
+
+  @Test
+  void everyConvolutionPathMatchesTheSeparateLayers() {
+    record Case(String name, Supplier<Conv2d> conv, Layout layout, int[] dims) {}
+    Case[] cases = {
+      new Case("Winograd F(2x2), 8 -> 8 at 6x6, bias", () -> conv(8, 8, 1, true), Layout.NCHW,
+          new int[] {5, 8, 6, 6}),
+      new Case("Winograd at 28x28, 8 -> 8, no bias", () -> conv(8, 8, 1, false), Layout.NCHW,
+          new int[] {3, 8, 28, 28}),
+      new Case("direct, 1 -> 8 at 7x7, bias", () -> conv(1, 8, 1, true), Layout.NCHW,
+          new int[] {6, 1, 7, 7}),
+      new Case("im2col, stride 2, 3 -> 4 at 7x7, bias", () -> conv(3, 4, 2, true), Layout.NCHW,
+          new int[] {5, 3, 7, 7}),
+      new Case("channels last, 3 -> 4 at 5x6, bias", () -> conv(3, 4, 1, true), Layout.NHWC,
+          new int[] {5, 5, 6, 3}),
+    };
+    for (int threads : new int[] {1, 2}) {
+      Parallel.setThreads(threads);
+      for (Case c : cases) {
+        String what = c.name + ", " + threads + " thread(s)";
+        Sequential separate = new Sequential(c.conv.get(), new ReLU());
+        Sequential fused = new Sequential(c.conv.get(), new ReLU()).setConvReluFused(true);
+        Tensor x = Tensor.randn(3, c.layout, c.dims);
+        Tensor ys = separate.forward(x);
+        Tensor yf = fused.forward(x);
+        assertBitwise(ys.data(), yf.data(), what + ": outputs");
+        assertSame(fused.output(0), fused.output(1), what + ": a fused conv's output is its ReLU's");
+        Tensor dy = Tensor.randn(4, ys.layout(), ys.shape().dims());
+        assertBitwise(separate.backward(dy).data(), fused.backward(dy).data(), what + ": dx");
+        for (Map.Entry<String, Parameter> e : separate.namedParameters().entrySet()) {
+          assertBitwise(e.getValue().grad().data(),
+              fused.namedParameters().get(e.getKey()).grad().data(), what + ": d" + e.getKey());
+        }
+      }
+    }
+  }
+
+  @Test
+  void cnnTrainingStepsAreBitwiseThoseOfSeparateLayers() {
+    Sequential fused = Models.create("cnn", 3);
+    Sequential separate = Models.create("cnn", 3).setConvReluFused(false);
+    Trainer tf = trainer(fused);
+    Trainer ts = trainer(separate);
+    for (int step = 0; step < 3; step++) {
+      Tensor images = Tensor.uniform(20 + step, 0f, 1f, Layout.NCHW, 6, 1, 28, 28);
+      int[] labels = {0, 3, 9, 3, 1, 7};
+      assertEquals(ts.step(images, labels).loss(), tf.step(images, labels).loss(), 0.0,
+          "step " + step + " loss");
+    }
+    for (Map.Entry<String, StateDict.Entry> e : separate.stateDict().entries().entrySet()) {
+      assertBitwise(e.getValue().floats(), fused.stateDict().entries().get(e.getKey()).floats(),
+          e.getKey());
+    }
+  }
+
+  @Test
+  void switchingOffTakesEffectAtTheNextForward() {
+    Sequential model = new Sequential(conv(2, 3, 1, true), new ReLU()).setConvReluFused(true);
+    Tensor x = Tensor.randn(9, Layout.NCHW, 2, 2, 4, 4);
+    model.forward(x);
+    model.setConvReluFused(false);
+    // backward follows its forward: fused, so the ReLU layer (which never ran) is not asked
+    Tensor dx = model.backward(Tensor.randn(10, Layout.NCHW, 2, 3, 4, 4));
+    assertArrayEquals(new int[] {2, 2, 4, 4}, dx.shape().dims());
+    model.forward(x);
+    assertNotSame(model.output(0), model.output(1), "unfused: the convolution's own output is kept");
+    assertTrue(min(model.output(0).data()) < 0, "the unfused convolution's output has negatives");
+  }
+
+  /** A 3x3 convolution with padding 1, the same weights every call. */
+  private static Conv2d conv(int in, int out, int stride, boolean bias) {
+    return Conv2d.builder(in, out, 3).optPadding(1).optStride(stride).optBias(bias).optSeed(5)
+        .build();
+  }
+
+  private static Trainer trainer(Sequential model) {
+    return new Trainer(model, Sgd.builder().setLearningRate(0.05).optMomentum(0.9)
+        .build(model.parameters()), x -> Models.prepareInput("cnn", x));
+  }
+
+  private static float min(float[] values) {
+    float m = Float.POSITIVE_INFINITY;
+    for (float v : values) {
+      m = Math.min(m, v);
+    }
+    return m;
+  }
+
+  /** Equal values, bit for bit (+0 and -0 count as equal: a ReLU may give either for 0). */
+  private static void assertBitwise(float[] expected, float[] actual, String what) {
+    assertEquals(expected.length, actual.length, what + " length");
+    for (int i = 0; i < expected.length; i++) {
+      boolean same = expected[i] == actual[i]
+          || Float.floatToIntBits(expected[i]) == Float.floatToIntBits(actual[i]);
+      assertTrue(same, what + " [" + i + "]: expected " + expected[i] + ", got " + actual[i]);
+    }
+  }
+}
