@@ -25,6 +25,11 @@ final class VectorShuffles {
   static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(F,
       i -> 2 * i + 1 < L ? 2 * i + 1 : 2 * i + 1 - 2 * L);
 
+  /** For {@code a.rearrange(shuffle)}: the even floats of a, twice: a0 a2 ... a0 a2 ... */
+  static final VectorShuffle<Float> EVEN_OF_ONE = VectorShuffle.fromOp(F, i -> 2 * i % L);
+  /** The odd floats of a, twice: a1 a3 ... a1 a3 ... */
+  static final VectorShuffle<Float> ODD_OF_ONE = VectorShuffle.fromOp(F, i -> (2 * i + 1) % L);
+
   private VectorShuffles() {}
 
   /**

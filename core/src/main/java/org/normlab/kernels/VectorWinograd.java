@@ -57,10 +57,11 @@ final class VectorWinograd {
   /**
    * {@link ScalarEngineKernels#split} with the lanes over column pairs: two vectors of a row
    * (2L columns) are split by the {@link VectorShuffles#EVEN} and {@link VectorShuffles#ODD}
-   * shuffles into L even and L odd columns. A row's last, partial vector of pairs is blended into
-   * what its destination holds (read, blend, write back), so the lanes past the row keep their
-   * values: the padding of the quarters must stay zero. A row whose loads would run past the end
-   * of x (the last rows of the last image) runs the scalar code.
+   * shuffles into L even and L odd columns. A row's last, partial vector of pairs is stored
+   * under a mask of its lanes, so the lanes past the row keep their values: the padding of the
+   * quarters must stay zero. Rows of at most L columns (14x14 inputs) take one vector, split by
+   * {@link VectorShuffles#EVEN_OF_ONE} and {@link VectorShuffles#ODD_OF_ONE}. A row whose loads
+   * would run past the end of x (the last rows of the last image) runs the scalar code.
    */
   static void split(float[] quarters, int qOff, float[] x, int plane, ConvGeometry g, int quarter,
       int rowLen) {
@@ -71,6 +72,10 @@ final class VectorWinograd {
     int pairs = cols / 2;
     int vectors = (pairs + L - 1) / L;
     VectorMask<Float> lastLanes = F.indexInRange(0, pairs - (vectors - 1) * L);
+    if (cols <= L) {
+      splitShortRows(quarters, qOff, x, plane, g, quarter, rowLen, rows, cols);
+      return;
+    }
     for (int y = 0; y < rows; y++) {
       int py = y + g.padH();
       int dst = qOff + 2 * (py % 2) * quarter + (py / 2) * rowLen;
@@ -92,13 +97,36 @@ final class VectorWinograd {
           evens.intoArray(quarters, even + k);
           odds.intoArray(quarters, odd + k);
         } else {
-          FloatVector.fromArray(F, quarters, even + k).blend(evens, lastLanes).intoArray(quarters, even + k);
-          FloatVector.fromArray(F, quarters, odd + k).blend(odds, lastLanes).intoArray(quarters, odd + k);
+          evens.intoArray(quarters, even + k, lastLanes);
+          odds.intoArray(quarters, odd + k, lastLanes);
         }
       }
       if (cols % 2 != 0) {
         quarters[even + pairs] = x[src + cols - 1];
       }
+    }
+  }
+
+  /** {@link #split} for rows of at most L columns: one load, two shuffles, two masked stores. */
+  private static void splitShortRows(float[] quarters, int qOff, float[] x, int plane,
+      ConvGeometry g, int quarter, int rowLen, int rows, int cols) {
+    int w = g.w();
+    int padW = g.padW();
+    VectorMask<Float> evenLanes = F.indexInRange(0, (cols + 1) / 2);
+    VectorMask<Float> oddLanes = F.indexInRange(0, cols / 2);
+    for (int y = 0; y < rows; y++) {
+      int py = y + g.padH();
+      int dst = qOff + 2 * (py % 2) * quarter + (py / 2) * rowLen;
+      int src = plane + y * w;
+      int even = dst + (padW % 2) * quarter + padW / 2;
+      int odd = dst + (1 - padW % 2) * quarter + (padW + 1) / 2;
+      if (src + L > x.length) {
+        ScalarEngineKernels.splitRow(quarters, even, odd, x, src, cols);
+        continue;
+      }
+      FloatVector a = FloatVector.fromArray(F, x, src);
+      a.rearrange(VectorShuffles.EVEN_OF_ONE).intoArray(quarters, even, evenLanes);
+      a.rearrange(VectorShuffles.ODD_OF_ONE).intoArray(quarters, odd, oddLanes);
     }
   }
 

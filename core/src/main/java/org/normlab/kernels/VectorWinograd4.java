@@ -24,7 +24,8 @@ final class VectorWinograd4 {
    * {@link VectorShuffles#ODD} shuffles into the L columns of each residue modulo 4. A row's
    * last, partial group is blended into its destination (read, blend, write back), so the
    * lanes past the row keep their values and the planes' padding stays zero; rows whose loads
-   * would run past the end of x run the scalar code.
+   * would run past the end of x run the scalar code. Rows of at most 2L columns (28x28 inputs)
+   * take {@link #splitShortRows}.
    */
   static void split(float[] planes, int off, float[] x, int src, ConvGeometry g, TileGrid grid) {
     int plane = grid.splitPlane();
@@ -33,6 +34,10 @@ final class VectorWinograd4 {
     int padW = g.padW();
     int rows = Math.min(g.h(), 4 * (grid.th() + 1) - g.padH());
     int cols = Math.min(w, 4 * rowLen - padW);
+    if (cols <= 2 * L) {
+      splitShortRows(planes, off, x, src, g, grid, rows, cols);
+      return;
+    }
     int groups = (cols + 4 * L - 1) / (4 * L);
     int last = (groups - 1) * L;
     // input column 4k + r: padded column 4k + r + padW, plane (r + padW) % 4, column
@@ -79,6 +84,49 @@ final class VectorWinograd4 {
           FloatVector.fromArray(F, planes, d3 + k).blend(r3, last3).intoArray(planes, d3 + k);
         }
       }
+    }
+  }
+
+  /**
+   * {@link #split} for rows of at most 2L columns: two vectors hold the row; the even/odd
+   * shuffle of the pair, then the even/odd floats of each half, give the four residues in their
+   * first L/2 lanes, stored under a mask of the residue's column count (so the lanes past the row
+   * keep their values and the planes' padding stays zero). Two loads, six shuffles and four
+   * stores a row, where the general loop makes four loads, eight two-vector shuffles and four
+   * read-blend-writes (28 columns: 2.3-3.0 -> 1.8-2.1 ms for 32 channels of 128 images).
+   */
+  private static void splitShortRows(float[] planes, int off, float[] x, int src, ConvGeometry g,
+      TileGrid grid, int rows, int cols) {
+    int plane = grid.splitPlane();
+    int rowLen = grid.rowLen();
+    int w = g.w();
+    int padW = g.padW();
+    // input column 4k + r goes to residue plane (r + padW) % 4, column k + (r + padW) / 4
+    VectorMask<Float> lanes0 = F.indexInRange(0, (cols + 3) / 4);
+    VectorMask<Float> lanes1 = F.indexInRange(0, (cols + 2) / 4);
+    VectorMask<Float> lanes2 = F.indexInRange(0, (cols + 1) / 4);
+    VectorMask<Float> lanes3 = F.indexInRange(0, cols / 4);
+    for (int y = 0; y < rows; y++) {
+      int py = y + g.padH();
+      int row = off + 4 * (py % 4) * plane + (py / 4) * rowLen;
+      int from = src + y * w;
+      if (from + 2 * L > x.length) {
+        splitRow(planes, row, plane, x, from, cols, padW);
+        continue;
+      }
+      FloatVector a = FloatVector.fromArray(F, x, from);
+      FloatVector b = FloatVector.fromArray(F, x, from + L);
+      // columns 2i, then 2i + 1; their even and odd floats: 4i, 4i + 2 and 4i + 1, 4i + 3
+      FloatVector evens = a.rearrange(VectorShuffles.EVEN, b);
+      FloatVector odds = a.rearrange(VectorShuffles.ODD, b);
+      evens.rearrange(VectorShuffles.EVEN_OF_ONE)
+          .intoArray(planes, row + (padW % 4) * plane + padW / 4, lanes0);
+      odds.rearrange(VectorShuffles.EVEN_OF_ONE)
+          .intoArray(planes, row + ((1 + padW) % 4) * plane + (1 + padW) / 4, lanes1);
+      evens.rearrange(VectorShuffles.ODD_OF_ONE)
+          .intoArray(planes, row + ((2 + padW) % 4) * plane + (2 + padW) / 4, lanes2);
+      odds.rearrange(VectorShuffles.ODD_OF_ONE)
+          .intoArray(planes, row + ((3 + padW) % 4) * plane + (3 + padW) / 4, lanes3);
     }
   }
 

@@ -84,10 +84,11 @@ class WinogradTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {1, 3, 5, 13, 28, 31, 63, 64, 65, 70})
+  @ValueSource(ints = {1, 3, 5, 13, 28, 31, 32, 33, 63, 64, 65, 70})
   void vectorSplitByFourEqualsScalarAndLeavesTheRestAlone(int width) {
-    // widths around one and two groups of 4L columns and every residue of the last group;
-    // padding 0-3 (every residue of the first column); the last plane of x runs the fallback
+    // widths around 2L (the short-row path) and one and two groups of 4L columns, every residue
+    // of the last group; padding 0-3 (every residue of the first column); the last plane of x
+    // runs the fallback
     for (int pad = 0; pad <= 3; pad++) {
       if (width + 2 * pad < 3) {
         continue;
