@@ -100,8 +100,13 @@ public interface EngineKernels {
    * channel c goes to {@code quarters[c*channelStride + (2*(py%2) + px%2)*quarter +
    * (py/2)*(TW+1) + px/2]}, quarter = (TH+1)*(TW+1), channelStride &gt;= 4*quarter. Writes only the
    * image's values: the padding positions keep whatever they held (the caller zeroes them once).
+   *
+   * <p>Images [n0, n0 + count) go side by side: quarter rows are count*(TW+1) floats long and
+   * image n0 + i's columns start at i*(TW+1), the quarters of one image as wide as the count
+   * (see {@link TileGrid#sideBySide}); count 1 is the layout above.
    */
-  void winogradQuarters(float[] quarters, int channelStride, float[] x, int n, ConvGeometry g);
+  void winogradQuarters(float[] quarters, int channelStride, float[] x, int n0, int count,
+      ConvGeometry g);
 
   /**
    * The input transform of one Winograd panel: for each of {@code channels} channels c and lane
@@ -116,9 +121,10 @@ public interface EngineKernels {
   /**
    * The F(4x4, 3x3) split of image n of x (N, C, H, W): channel c's 16 residue planes
    * ({@link Winograd4Transforms}) at {@code planes[c*channelStride ..]}; changes only the planes'
-   * values.
+   * values. Images [n0, n0 + count) go side by side, as in {@link #winogradQuarters}.
    */
-  void winograd4Split(float[] planes, int channelStride, float[] x, int n, ConvGeometry g);
+  void winograd4Split(float[] planes, int channelStride, float[] x, int n0, int count,
+      ConvGeometry g);
 
   /** {@link Winograd4Transforms#panelInput} (the F(4x4, 3x3) input transform of one panel). */
   void winograd4PanelInput(float[] v, int vOff, int rowStride, int width, int xiStride,

@@ -272,13 +272,18 @@ public class ScalarEngineKernels implements EngineKernels {
   }
 
   @Override
-  public void winogradQuarters(float[] quarters, int channelStride, float[] x, int n, ConvGeometry g) {
+  public void winogradQuarters(float[] quarters, int channelStride, float[] x, int n0, int count,
+      ConvGeometry g) {
     int c = g.c();
-    int rowLen = (g.outW() + 1) / 2 + 1;
-    int quarter = ((g.outH() + 1) / 2 + 1) * rowLen;
+    TileGrid grid = TileGrid.of(g);
+    TileGrid wide = grid.sideBySide(count);
+    int quarter = wide.splitPlane();
     int planeSize = g.h() * g.w();
-    for (int ch = 0; ch < c; ch++) {
-      split(quarters, ch * channelStride, x, (n * c + ch) * planeSize, g, quarter, rowLen);
+    for (int i = 0; i < count; i++) {
+      for (int ch = 0; ch < c; ch++) {
+        split(quarters, ch * channelStride + i * grid.rowLen(), x, ((n0 + i) * c + ch) * planeSize,
+            g, quarter, wide.rowLen());
+      }
     }
   }
 
@@ -295,11 +300,16 @@ public class ScalarEngineKernels implements EngineKernels {
   }
 
   @Override
-  public void winograd4Split(float[] planes, int channelStride, float[] x, int n, ConvGeometry g) {
+  public void winograd4Split(float[] planes, int channelStride, float[] x, int n0, int count,
+      ConvGeometry g) {
     TileGrid grid = TileGrid.of(g, 4);
+    TileGrid wide = grid.sideBySide(count);
     int planeSize = g.h() * g.w();
-    for (int ch = 0; ch < g.c(); ch++) {
-      split4(planes, ch * channelStride, x, (n * g.c() + ch) * planeSize, g, grid);
+    for (int i = 0; i < count; i++) {
+      for (int ch = 0; ch < g.c(); ch++) {
+        split4(planes, ch * channelStride + i * grid.rowLen(), x,
+            ((n0 + i) * g.c() + ch) * planeSize, g, wide);
+      }
     }
   }
 

@@ -17,6 +17,18 @@ record TileGrid(int tile, int oh, int ow, int th, int tw) {
         (g.outW() + tile - 1) / tile);
   }
 
+  /**
+   * The grid of {@code count} images side by side, as one image whose tile rows hold each image's
+   * row of TW tiles and its padding position in turn: count * (TW + 1) positions per row, the
+   * last of which is the padding position, the other images' ones being tiles of the wide grid
+   * whose outputs straddle two images (computed, never copied out). Its outputs are
+   * tile * (count * (TW + 1) - 1) columns wide; image i's start at column tile * i * (TW + 1).
+   */
+  TileGrid sideBySide(int count) {
+    int wideTiles = count * rowLen() - 1;
+    return new TileGrid(tile, oh, tile * wideTiles, th, wideTiles);
+  }
+
   /** Tile positions per tile row: TW tiles and one padding position. */
   int rowLen() {
     return tw + 1;

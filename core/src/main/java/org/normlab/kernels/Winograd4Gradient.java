@@ -55,7 +55,7 @@ final class Winograd4Gradient {
         Arrays.fill(dm, 0, dmSize, 0f);
       }
       for (int n = 0; n < images; n++) {
-        engine.winograd4Split(planes, channelStride, x, c0 + n, g);
+        engine.winograd4Split(planes, channelStride, x, c0 + n, 1, g);
         for (int q0 = 0; q0 < perImage; q0 += nr) {
           engine.winograd4PanelInput(v, n * perImage + q0, tiles, nr, xiStride, planes,
               channelStride, in, q0, g);

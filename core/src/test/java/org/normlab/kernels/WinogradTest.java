@@ -1,5 +1,6 @@
 package org.normlab.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -251,6 +252,44 @@ class WinogradTest {
     // F(2x2, 3x3) stays within 5e-6)
     double atol = tile == 4 ? 1e-4 : 1e-5;
     AllClose.assertAllClose(y, expected, 1e-5, atol, "Winograd vs direct, " + u + ", " + g);
+  }
+
+  @Test
+  void imagesGoSideBySideWhereTheyFillPanels() {
+    // 14x14 (F(2x2)) and 28x28 (F(4x4)) outputs: 7 tile rows of 8 positions, 56 per image, 64
+    // in 32-wide panels; four side by side fill seven panels
+    assertEquals(4, WinogradPanels.imagesSideBySide(4, 56, 32));
+    assertEquals(2, WinogradPanels.imagesSideBySide(2, 48, 32));
+    assertEquals(1, WinogradPanels.imagesSideBySide(3, 56, 32), "3 images: 168 positions, 6 panels");
+    assertEquals(1, WinogradPanels.imagesSideBySide(4, 64, 32), "no waste to save");
+    assertEquals(1, WinogradPanels.imagesSideBySide(2, 20, 32), "a tie keeps one image");
+    assertEquals(4, WinogradPanels.imagesSideBySide(8, 20, 32), "at most four");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {3, 7, 12, 14, 28})
+  void imagesSideBySideGiveTheBitsOfOneImageAtATime(int size) {
+    // the same transforms and products of the same positions, in another order of panels
+    GemmKernels gemm = Kernels.vector().orElseThrow().gemm();
+    for (EngineKernels engine : new EngineKernels[] {SCALAR, VECTOR}) {
+      for (int tile : new int[] {2, 4}) {
+        for (int pad = 0; pad <= 2; pad++) {
+          ConvGeometry g = new ConvGeometry(9, size, size + 2 * (size % 2), 3, 3, 1, 1, pad, pad);
+          int out = 11;
+          int n = 4;
+          float[] x = random(size * 3L + pad, n * 9 * g.h() * g.w());
+          Winograd.Filters u = Winograd.filters(random(size * 5L + pad, out * 9 * 9), out, 9, tile);
+          float[] bias = random(size * 7L + pad, out);
+          float[] together = new float[n * out * g.outPositions()];
+          float[] alone = new float[together.length];
+          WinogradPanels.convolve(engine, gemm, together, x, 0, n, u, g, bias);
+          for (int i = 0; i < n; i++) {
+            WinogradPanels.convolve(engine, gemm, alone, x, i, 1, u, g, bias);
+          }
+          AllClose.assertAllClose(together, alone, 0, 0, "side by side, " + engine + ", " + u + ", " + g);
+        }
+      }
+    }
   }
 
   @ParameterizedTest
