@@ -211,6 +211,15 @@ public final class Conv2d implements Layer {
 
   @Override
   public Tensor backward(Tensor dy) {
+    return backward(dy, false);
+  }
+
+  /**
+   * {@link #backward(Tensor)}; after {@link #forwardRelu}, {@code dyRectified} says that dy is
+   * the ReLU's gradient already (zero wherever the output is not positive, as from
+   * {@link MaxPool2d#backwardRectified}), so no mask is applied.
+   */
+  public Tensor backward(Tensor dy, boolean dyRectified) {
     if (input == null) {
       throw new IllegalStateException("Conv2d: backward called before forward");
     }
@@ -222,7 +231,7 @@ public final class Conv2d implements Layer {
     dy.requireShape("Conv2d output gradient", expected);
     // after forwardRelu, the gradient of the convolution's output is dy where the output is
     // positive: each piece writes its images' part just before reading it
-    boolean masked = reluFused;
+    boolean masked = reluFused && !dyRectified;
     Tensor grad = masked ? maskedGradient.take(dy) : dy;
     float[] gd = grad.data();
     float[] rectified = masked ? rectifiedOutput.data() : null;

@@ -20,7 +20,9 @@ import org.normlab.tensor.Tensor;
  * {@link ReLU} runs as one fused layer (same results, bitwise, without the intermediate tensor
  * and the ReLU's own read and write of it); the batch norm's {@link #output(int)} is then the
  * ReLU's. {@link #setConvReluFused} does the same for a {@link Conv2d} directly followed by a
- * {@link ReLU} ({@link Conv2d#forwardRelu}).
+ * {@link ReLU} ({@link Conv2d#forwardRelu}); when a {@link MaxPool2d} follows that ReLU, the
+ * pool takes the ReLU's gradient on its smaller output ({@link MaxPool2d#backwardRectified}) and
+ * the convolution's backward skips its mask (same bits).
  */
 public final class Sequential implements Layer {
   private final List<Layer> layers;
@@ -129,11 +131,25 @@ public final class Sequential implements Layer {
   @Override
   public Tensor backward(Tensor dy) {
     Tensor g = dy;
+    // g is the gradient of a fused convolution's ReLU output already rectified by a max pool
+    boolean rectified = false;
     for (int i = layers.size() - 1; i >= 0; i--) {
       if (i > 0 && fusedAt[i - 1]) {
         i--; // the ReLU's gradient is part of the fused layer's
       }
-      g = layers.get(i).backward(g);
+      Layer layer = layers.get(i);
+      if (layer instanceof MaxPool2d pool && i >= 2 && fusedAt[i - 2]
+          && layers.get(i - 2) instanceof Conv2d) {
+        // conv, ReLU, max pool: the ReLU's gradient on the pooled outputs (same bits, a quarter
+        // of the elements for 2x2 windows), so the convolution skips its mask
+        g = pool.backwardRectified(g);
+        rectified = true;
+      } else if (rectified && layer instanceof Conv2d conv) {
+        g = conv.backward(g, true);
+        rectified = false;
+      } else {
+        g = layer.backward(g);
+      }
     }
     return g;
   }

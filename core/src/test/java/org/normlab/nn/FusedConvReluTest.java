@@ -19,8 +19,9 @@ import org.normlab.tensor.Tensor;
  * A convolution directly followed by a ReLU, run fused by {@link Sequential}
  * ({@link Conv2d#forwardRelu}), gives bitwise the results of the two separate layers: outputs,
  * input gradients and parameter gradients on every convolution path (Winograd F(2x2) and
- * F(4x4), direct, im2col, channels-last, with and without bias), with 1 and 2 threads, and
- * whole training steps of the cnn model.
+ * F(4x4), direct, im2col, channels-last, with and without bias), with 1 and 2 threads, with a
+ * max pool after the ReLU (whose gradient the pool then takes, {@link MaxPool2d#backwardRectified}),
+ * and whole training steps of the cnn model.
  */
 class FusedConvReluTest {
   private final int savedThreads = Parallel.threads();
@@ -69,6 +70,44 @@ class FusedConvReluTest {
           assertBitwise(e.getValue().grad().data(),
               fused.namedParameters().get(e.getKey()).grad().data(), what + ": d" + e.getKey());
         }
+      }
+    }
+  }
+
+  @Test
+  void rectifiedPoolBackwardIsTheReluGradientOfThePoolBackward() {
+    // a rectified input with whole windows of zeros (ties: the first index is the argmax);
+    // overlapping windows (stride 1) add several outputs' gradients into one input
+    Tensor z = Tensor.randn(11, -0.8f, 1f, Layout.NCHW, 3, 2, 7, 6);
+    Tensor r = new ReLU().forward(z);
+    for (MaxPool2d pool : new MaxPool2d[] {new MaxPool2d(2), new MaxPool2d(3, 1, 1)}) {
+      Tensor y = pool.forward(r);
+      Tensor dy = Tensor.randn(12, Layout.NCHW, y.shape().dims());
+      float[] expected = pool.backward(dy).data().clone();
+      for (int i = 0; i < expected.length; i++) {
+        expected[i] = r.data()[i] > 0 ? expected[i] : 0f;
+      }
+      assertBitwise(expected, pool.backwardRectified(dy).data(), pool.describe());
+    }
+  }
+
+  @Test
+  void convReluPoolMatchesTheSeparateLayers() {
+    // Sequential hands the ReLU's gradient to the pool and tells the convolution not to mask
+    for (MaxPool2d[] pools : new MaxPool2d[][] {{new MaxPool2d(2), new MaxPool2d(2)},
+        {new MaxPool2d(3, 1, 1), new MaxPool2d(3, 1, 1)}}) {
+      Sequential separate = new Sequential(conv(8, 8, 1, true), new ReLU(), pools[0]);
+      Sequential fused = new Sequential(conv(8, 8, 1, true), new ReLU(), pools[1])
+          .setConvReluFused(true);
+      Tensor x = Tensor.randn(13, Layout.NCHW, 4, 8, 6, 6);
+      Tensor ys = separate.forward(x);
+      assertBitwise(ys.data(), fused.forward(x).data(), pools[0].describe() + ": outputs");
+      Tensor dy = Tensor.randn(14, Layout.NCHW, ys.shape().dims());
+      assertBitwise(separate.backward(dy).data(), fused.backward(dy).data(),
+          pools[0].describe() + ": dx");
+      for (Map.Entry<String, Parameter> e : separate.namedParameters().entrySet()) {
+        assertBitwise(e.getValue().grad().data(),
+            fused.namedParameters().get(e.getKey()).grad().data(), "d" + e.getKey());
       }
     }
   }
