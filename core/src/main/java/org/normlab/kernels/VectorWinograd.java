@@ -72,10 +72,9 @@ final class VectorWinograd {
     int pairs = cols / 2;
     int vectors = (pairs + L - 1) / L;
     VectorMask<Float> lastLanes = F.indexInRange(0, pairs - (vectors - 1) * L);
-    if (cols <= L) {
-      splitShortRows(quarters, qOff, x, plane, g, quarter, rowLen, rows, cols);
-      return;
-    }
+    boolean shortRows = cols <= L;
+    VectorMask<Float> evenLanes = F.indexInRange(0, (cols + 1) / 2);
+    VectorMask<Float> oddLanes = F.indexInRange(0, cols / 2);
     for (int y = 0; y < rows; y++) {
       int py = y + g.padH();
       int dst = qOff + 2 * (py % 2) * quarter + (py / 2) * rowLen;
@@ -83,8 +82,15 @@ final class VectorWinograd {
       // as in the scalar code: the even columns to quarter padW % 2, the odd ones to the other
       int even = dst + (padW % 2) * quarter + padW / 2;
       int odd = dst + (1 - padW % 2) * quarter + (padW + 1) / 2;
-      if (src + 2 * vectors * L > x.length) {
+      if (src + (shortRows ? L : 2 * vectors * L) > x.length) {
         ScalarEngineKernels.splitRow(quarters, even, odd, x, src, cols);
+        continue;
+      }
+      if (shortRows) {
+        // one load, two shuffles, two masked stores
+        FloatVector a = FloatVector.fromArray(F, x, src);
+        a.rearrange(VectorShuffles.EVEN_OF_ONE).intoArray(quarters, even, evenLanes);
+        a.rearrange(VectorShuffles.ODD_OF_ONE).intoArray(quarters, odd, oddLanes);
         continue;
       }
       for (int v = 0; v < vectors; v++) {
@@ -104,29 +110,6 @@ final class VectorWinograd {
       if (cols % 2 != 0) {
         quarters[even + pairs] = x[src + cols - 1];
       }
-    }
-  }
-
-  /** {@link #split} for rows of at most L columns: one load, two shuffles, two masked stores. */
-  private static void splitShortRows(float[] quarters, int qOff, float[] x, int plane,
-      ConvGeometry g, int quarter, int rowLen, int rows, int cols) {
-    int w = g.w();
-    int padW = g.padW();
-    VectorMask<Float> evenLanes = F.indexInRange(0, (cols + 1) / 2);
-    VectorMask<Float> oddLanes = F.indexInRange(0, cols / 2);
-    for (int y = 0; y < rows; y++) {
-      int py = y + g.padH();
-      int dst = qOff + 2 * (py % 2) * quarter + (py / 2) * rowLen;
-      int src = plane + y * w;
-      int even = dst + (padW % 2) * quarter + padW / 2;
-      int odd = dst + (1 - padW % 2) * quarter + (padW + 1) / 2;
-      if (src + L > x.length) {
-        ScalarEngineKernels.splitRow(quarters, even, odd, x, src, cols);
-        continue;
-      }
-      FloatVector a = FloatVector.fromArray(F, x, src);
-      a.rearrange(VectorShuffles.EVEN_OF_ONE).intoArray(quarters, even, evenLanes);
-      a.rearrange(VectorShuffles.ODD_OF_ONE).intoArray(quarters, odd, oddLanes);
     }
   }
 

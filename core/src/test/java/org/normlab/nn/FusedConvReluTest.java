@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.normlab.kernels.Parallel;
+import org.normlab.tensor.AllClose;
 import org.normlab.tensor.Layout;
 import org.normlab.tensor.Tensor;
 
@@ -163,13 +164,8 @@ class FusedConvReluTest {
     return m;
   }
 
-  /** Equal values, bit for bit (+0 and -0 count as equal: a ReLU may give either for 0). */
+  /** Equal values (tolerance 0; +0 and -0 count as equal: a ReLU may give either for 0). */
   private static void assertBitwise(float[] expected, float[] actual, String what) {
-    assertEquals(expected.length, actual.length, what + " length");
-    for (int i = 0; i < expected.length; i++) {
-      boolean same = expected[i] == actual[i]
-          || Float.floatToIntBits(expected[i]) == Float.floatToIntBits(actual[i]);
-      assertTrue(same, what + " [" + i + "]: expected " + expected[i] + ", got " + actual[i]);
-    }
+    AllClose.assertAllClose(actual, expected, 0, 0, what);
   }
 }
