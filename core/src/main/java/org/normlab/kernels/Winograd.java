@@ -20,7 +20,7 @@ package org.normlab.kernels;
  * transforms' larger coefficients cost about ten times F(2x2, 3x3)'s rounding error (largest
  * absolute error 2.6e-5 against 2.9e-6 on outputs up to 6.6, 32 channels), still far inside the
  * 1e-4 to which PyTorch's own logits are matched. The weight gradient runs F(4x4, 3x3) where
- * its products over whole panels of positions are fewer ({@link #gradientTileFor},
+ * its products over the images' tile positions are fewer ({@link #gradientTileFor},
  * {@link Winograd4Gradient}): 32 -> 32 channels at 28x28, 128 images in pieces of 4, one
  * thread: 17.8-18.1 ms against 20.9-21.3 ms.
  *
@@ -168,20 +168,20 @@ public final class Winograd {
    * products (16 or 36, see {@link #gradientTileFor}) x in x out.
    */
   public static int transformedGradientSize(int out, ConvGeometry g) {
-    int tile = gradientTileFor(g, Kernels.get().gemm().nr());
+    int tile = gradientTileFor(g);
     return (tile + 2) * (tile + 2) * g.c() * out;
   }
 
   /**
-   * The output tile of the weight gradient: 4 where F(4x4, 3x3)'s products over whole panels of
-   * {@code width} positions per image ({@link Winograd4Gradient}) take at most
-   * {@link #F4_SLOTS_PERCENT}% of the columns of F(2x2, 3x3)'s over compact tiles, 2 otherwise:
-   * a 28x28 output has 56 positions (64 in panels) x 36 against 196 tiles x 16, 2304 against
-   * 3136; a 14x14 output 32 x 36 against 49 x 16 (1152 against 784).
+   * The output tile of the weight gradient: 4 where F(4x4, 3x3)'s products over the positions
+   * of each image ({@link Winograd4Gradient}) take at most {@link #F4_SLOTS_PERCENT}% of the
+   * columns of F(2x2, 3x3)'s over compact tiles, 2 otherwise: a 28x28 output has 56 positions x
+   * 36 against 196 tiles x 16, 2016 against 3136; a 14x14 output 20 x 36 against 49 x 16 (720
+   * against 784).
    */
-  static int gradientTileFor(ConvGeometry g, int width) {
+  static int gradientTileFor(ConvGeometry g) {
     long f2 = (long) tilesPerImage(g) * 16;
-    long f4 = (long) Winograd4Gradient.positionsPerImage(g, width) * 36;
+    long f4 = (long) Winograd4Gradient.positionsPerImage(g) * 36;
     return f4 * 100 <= f2 * F4_SLOTS_PERCENT ? 4 : 2;
   }
 
@@ -194,7 +194,7 @@ public final class Winograd {
   public static void transformedWeightGradient(float[] dut, int dutOff, float[] x, float[] dy,
       int n0, int count, int out, ConvGeometry g) {
     transformedWeightGradient(dut, dutOff, x, dy, n0, count, out, g,
-        gradientTileFor(g, Kernels.get().gemm().nr()));
+        gradientTileFor(g));
   }
 
   /** {@link #transformedWeightGradient} by F(tile x tile, 3x3), tile 2 or 4, into dut[dutOff ..]. */
@@ -241,7 +241,7 @@ public final class Winograd {
    * gradient dut of {@link #transformedWeightGradient} (overwrites dw).
    */
   public static void filterGradient(float[] dw, float[] dut, int out, ConvGeometry g) {
-    filterGradient(dw, dut, out, g.c(), gradientTileFor(g, Kernels.get().gemm().nr()));
+    filterGradient(dw, dut, out, g.c(), gradientTileFor(g));
   }
 
   /** {@link #filterGradient} of a gradient by F(tile x tile, 3x3), tile 2 or 4. */

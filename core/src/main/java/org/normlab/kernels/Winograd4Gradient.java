@@ -7,20 +7,20 @@ import java.util.Arrays;
  * for the geometries where {@link Winograd#gradientTileFor} picks it: as in
  * {@link Winograd#transformedWeightGradient}, dU[xi]^T (in, out) = V[xi] (in, T) *
  * dM[xi]^T (T, out) summed over the 36 products, but over the tile positions of the forward
- * panels: each image's TH x (TW + 1) positions (a padding position ends each tile row) rounded
- * up to whole panels of the tile kernel's width. V comes from the panel input transform of the
- * forward pass (written as rows of all of a chunk's positions); dM is zero at the padding
- * positions, so their (finite) V values add nothing.
+ * panels: each image's TH x (TW + 1) positions (a padding position ends each tile row). V comes
+ * from the panel input transform of the forward pass (written as rows of all of a chunk's
+ * positions, whole panels at a time: an image's last panel runs into the next image's columns,
+ * which that image rewrites, and the chunk's last into one panel of slack at the end of each
+ * row); dM is zero at the padding positions, so their (finite) V values add nothing.
  */
 final class Winograd4Gradient {
   private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][]);
 
   private Winograd4Gradient() {}
 
-  /** Tile positions per image: the grid's positions rounded up to whole panels of width. */
-  static int positionsPerImage(ConvGeometry g, int width) {
-    int positions = TileGrid.of(g, 4).positions();
-    return (positions + width - 1) / width * width;
+  /** Tile positions per image, padding positions included. */
+  static int positionsPerImage(ConvGeometry g) {
+    return TileGrid.of(g, 4).positions();
   }
 
   /**
@@ -33,7 +33,7 @@ final class Winograd4Gradient {
     int nr = gemm.nr();
     int colPanels = (out + nr - 1) / nr;
     TileGrid grid = TileGrid.of(g, 4);
-    int perImage = positionsPerImage(g, nr);
+    int perImage = positionsPerImage(g);
     int chunk = Math.max(1, Winograd.CHUNK_FLOATS / (36 * (in + colPanels * nr) * perImage));
     int channelStride = 16 * grid.splitPlane();
     float[][] buffers = SCRATCH.get();
@@ -45,8 +45,10 @@ final class Winograd4Gradient {
     for (int c0 = n0; c0 < n0 + count; c0 += chunk) {
       int images = Math.min(chunk, n0 + count - c0);
       int tiles = images * perImage;
-      // V[xi] (in, tiles) row-major, one cache line between the products (see WinogradPanels)
-      int xiStride = in * tiles + WinogradPanels.XI_GAP;
+      // V[xi] (in, tiles) row-major in rows of ld, one cache line between the products (see
+      // WinogradPanels)
+      int ld = tiles + nr;
+      int xiStride = in * ld + WinogradPanels.XI_GAP;
       int dmSize = 36 * colPanels * tiles * nr;
       float[] v = scratch(buffers, 2, 36 * xiStride);
       float[] dm = scratch(buffers, 3, dmSize);
@@ -57,7 +59,7 @@ final class Winograd4Gradient {
       for (int n = 0; n < images; n++) {
         engine.winograd4Split(planes, channelStride, x, c0 + n, 1, g);
         for (int q0 = 0; q0 < perImage; q0 += nr) {
-          engine.winograd4PanelInput(v, n * perImage + q0, tiles, nr, xiStride, planes,
+          engine.winograd4PanelInput(v, n * perImage + q0, ld, nr, xiStride, planes,
               channelStride, in, q0, g);
         }
       }
@@ -65,7 +67,7 @@ final class Winograd4Gradient {
       float beta = c0 == n0 ? 0f : 1f;
       for (int xi = 0; xi < 36; xi++) {
         // dU[xi]^T (in, out) += V[xi] (in, T) * dM[xi] (T, out)
-        Winograd.multiplyByPanels(gemm, dut, dutOff + xi * in * out, out, v, xi * xiStride, tiles,
+        Winograd.multiplyByPanels(gemm, dut, dutOff + xi * in * out, out, v, xi * xiStride, ld,
             in, dm, xi * colPanels * tiles * nr, tiles, beta, packedA);
       }
     }

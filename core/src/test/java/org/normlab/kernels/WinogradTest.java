@@ -157,10 +157,10 @@ class WinogradTest {
         "14x14: 1 panel x 36 against 2 x 16");
     assertTrue(Winograd.tileFor(new ConvGeometry(64, 56, 56, 3, 3, 1, 1, 1, 1), width) == 4, "56x56");
     assertTrue(Winograd.tileFor(new ConvGeometry(8, 3, 3, 3, 3, 1, 1, 1, 1), width) == 2, "3x3");
-    assertTrue(Winograd.gradientTileFor(new ConvGeometry(32, 28, 28, 3, 3, 1, 1, 1, 1), width) == 4,
-        "28x28 weight gradient: 64 positions x 36 products against 196 tiles x 16");
-    assertTrue(Winograd.gradientTileFor(new ConvGeometry(32, 14, 14, 3, 3, 1, 1, 1, 1), width) == 2,
-        "14x14 weight gradient: 32 x 36 against 49 x 16");
+    assertTrue(Winograd.gradientTileFor(new ConvGeometry(32, 28, 28, 3, 3, 1, 1, 1, 1)) == 4,
+        "28x28 weight gradient: 56 positions x 36 products against 196 tiles x 16");
+    assertTrue(Winograd.gradientTileFor(new ConvGeometry(32, 14, 14, 3, 3, 1, 1, 1, 1)) == 2,
+        "14x14 weight gradient: 20 x 36 against 49 x 16");
   }
 
   @ParameterizedTest
