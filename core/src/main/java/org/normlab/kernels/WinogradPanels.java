@@ -31,6 +31,17 @@ import java.util.Arrays;
 final class WinogradPanels {
   private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][]);
   /**
+   * Per thread: the layout whose padding the split planes in {@code SCRATCH} slot 0 hold as
+   * zeros (images rewrite only their values), so that the calls of one layer, a piece of images
+   * each, zero them once, not each: 0.5 MiB for 32 channels of four 28x28 images side by side.
+   */
+  private static final ThreadLocal<PlanesLayout[]> ZEROED =
+      ThreadLocal.withInitial(() -> new PlanesLayout[1]);
+
+  /** Which positions of the split planes the images write: all but the padding. */
+  private record PlanesLayout(float[] planes, ConvGeometry g, int tile, int group) {}
+
+  /**
    * Floats (one 64-byte line) between a panel's V[xi] blocks of in*width floats. For 32 channels
    * of 32 positions a block is 4 KiB, and the 16 values the input transform writes per position
    * (one per xi) would all fall in one L1 set, more lines than its ways; one line apart they fall
@@ -75,7 +86,12 @@ final class WinogradPanels {
     float[][] buffers = SCRATCH.get();
     // the padding positions stay zero: every image rewrites only its values
     float[] planes = scratch(buffers, 0, in * channelStride + width);
-    Arrays.fill(planes, 0, in * channelStride + width, 0f);
+    PlanesLayout layout = new PlanesLayout(planes, g, tile, group);
+    PlanesLayout[] zeroed = ZEROED.get();
+    if (!layout.equals(zeroed[0])) {
+      Arrays.fill(planes, 0, in * channelStride + width, 0f);
+      zeroed[0] = layout;
+    }
     int xiStride = in * width + XI_GAP;
     float[] v = scratch(buffers, 1, xis * xiStride);
     // slack: the output transform may read a vector past the last product
