@@ -29,6 +29,8 @@ import java.util.Arrays;
  * give the same bits.
  */
 final class WinogradPanels {
+  /** At most this many images side by side (their split planes and outputs stay in L2). */
+  static final int MAX_SIDE_BY_SIDE = 4;
   private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][]);
   /**
    * Per thread: the layout whose padding the split planes in {@code SCRATCH} slot 0 hold as
@@ -134,9 +136,6 @@ final class WinogradPanels {
       }
     }
   }
-
-  /** At most this many images side by side (their split planes and outputs stay in L2). */
-  static final int MAX_SIDE_BY_SIDE = 4;
 
   /**
    * How many images of a call's {@code count} go side by side: the divisor of count (at most
