@@ -41,8 +41,14 @@ public final class Winograd {
   static final int ROW_MULTIPLE = 32;
   /** Rows of fewer tiles are not padded (see {@link #paddedRow}). */
   static final int PAD_FROM = 256;
-  /** See {@link #tileFor}. */
-  static final int F4_SLOTS_PERCENT = 80;
+  /**
+   * See {@link #tileFor}: F(4x4, 3x3)'s transforms cost more per column than F(2x2, 3x3)'s.
+   * Measured (128 images, one thread, medians of 60 runs interleaved in one JVM): 14x14 outputs
+   * at 80.4% of the columns (eight images side by side) 7-8% faster (64 -> 64 channels 13.1 ->
+   * 12.0 ms, 32 -> 64 7.6 -> 7.1 ms); at 112% (one image per panel, before images went side by
+   * side) slower (17.4-18.6 ms against 14.2-14.4 ms).
+   */
+  static final int F4_SLOTS_PERCENT = 85;
 
   private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][]);
 
@@ -93,22 +99,30 @@ public final class Winograd {
   /**
    * The output tile of the forward products: 4 (F(4x4, 3x3)) where its panels of
    * {@code width} tile positions hold at most {@link #F4_SLOTS_PERCENT}% of the product columns
-   * F(2x2, 3x3) needs per image (36 products per 16 outputs against 16 per 4), 2 otherwise.
-   * A 28x28 output has 7 x 8 positions (two panels of 32) against 14 x 15 (seven panels): 2304
-   * against 3584 columns; a 14x14 output has 4 x 5 (one panel), 1152 against 1024, and stays on
-   * F(2x2, 3x3).
+   * F(2x2, 3x3) needs per image (36 products per 16 outputs against 16 per 4), 2 otherwise, with
+   * up to {@link WinogradPanels#MAX_SIDE_BY_SIDE} images side by side. A 28x28 output has 7 x 8
+   * positions (four images in seven panels of 32) against 14 x 15 (27 panels for four): 2016
+   * against 3456 columns; a 14x14 output has 4 x 5 positions (eight images in five panels)
+   * against 7 x 8 (four in seven), 720 against 896.
    */
   static int tileFor(ConvGeometry g, int width) {
-    long f2 = productColumns(g, 2, width);
-    long f4 = productColumns(g, 4, width);
+    double f2 = productColumns(g, 2, width);
+    double f4 = productColumns(g, 4, width);
     return f4 * 100 <= f2 * F4_SLOTS_PERCENT ? 4 : 2;
   }
 
-  /** Product columns per image and input channel: whole panels of positions times products. */
-  private static long productColumns(ConvGeometry g, int tile, int width) {
-    TileGrid grid = TileGrid.of(g, tile);
-    long panels = (grid.positions() + width - 1) / width;
-    return panels * width * (tile + 2) * (tile + 2);
+  /**
+   * Product columns per image and input channel: the whole panels of the positions of the
+   * images side by side that fill them best, per image, times products.
+   */
+  private static double productColumns(ConvGeometry g, int tile, int width) {
+    int positions = TileGrid.of(g, tile).positions();
+    double best = Double.MAX_VALUE;
+    for (int group = 1; group <= WinogradPanels.MAX_SIDE_BY_SIDE; group *= 2) {
+      long panels = ((long) group * positions + width - 1) / width;
+      best = Math.min(best, (double) panels * width / group);
+    }
+    return best * (tile + 2) * (tile + 2);
   }
 
   /**

@@ -29,8 +29,11 @@ import java.util.Arrays;
  * give the same bits.
  */
 final class WinogradPanels {
-  /** At most this many images side by side (their split planes and outputs stay in L2). */
-  static final int MAX_SIDE_BY_SIDE = 4;
+  /**
+   * At most this many images side by side: eight 14x14 images fill F(4x4, 3x3)'s panels (their
+   * split planes, 0.8 MiB for 64 channels, about fill L2).
+   */
+  static final int MAX_SIDE_BY_SIDE = 8;
   private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][]);
   /**
    * Per thread: the layout whose padding the split planes in {@code SCRATCH} slot 0 hold as

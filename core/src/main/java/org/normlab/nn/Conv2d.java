@@ -31,9 +31,9 @@ import org.normlab.tensor.Tensor;
  * <p>Channels-first 3x3 stride-1 convolutions with at least 8 input and output channels (the
  * built-in CNNs' conv2..conv4) run forward by Winograd F(2x2, 3x3) ({@link Winograd}: 2.25x
  * fewer multiplies than im2col), or F(4x4, 3x3) where its tiles fill the products' panels (4x
- * fewer; 28x28 outputs, see {@link Winograd#filters}); their input gradient is the stride-1
- * convolution of dY with the flipped filters (in and out swapped, kernels rotated 180 degrees)
- * and padding 2 - padding, by Winograd as well, and so is the weight gradient
+ * fewer; 28x28 and 14x14 outputs, see {@link Winograd#filters}); their input gradient is the
+ * stride-1 convolution of dY with the flipped filters (in and out swapped, kernels rotated 180
+ * degrees) and padding 2 - padding, by Winograd as well, and so is the weight gradient
  * ({@link Winograd#transformedWeightGradient} per piece of images, then one
  * {@link Winograd#filterGradient}).
  *
@@ -50,7 +50,8 @@ import org.normlab.tensor.Tensor;
  * ({@link Init#pytorchDefault()}), {@code optSeed} (0).
  */
 public final class Conv2d implements Layer {
-  static final int IMAGES_PER_PIECE = 4;
+  /** Images per parallel piece: eight 14x14 images side by side fill F(4x4)'s panels. */
+  static final int IMAGES_PER_PIECE = 8;
   /** Elements per parallel piece of the sum of the pieces' transformed-filter gradients. */
   private static final int SUM_GRAIN = 8192;
 

@@ -152,9 +152,11 @@ class WinogradTest {
   void fourByFourTilesWhereTheyFillPanels() {
     int width = 32;
     assertTrue(Winograd.tileFor(new ConvGeometry(32, 28, 28, 3, 3, 1, 1, 1, 1), width) == 4,
-        "28x28: 2 panels x 36 products against 7 x 16");
-    assertTrue(Winograd.tileFor(new ConvGeometry(32, 14, 14, 3, 3, 1, 1, 1, 1), width) == 2,
-        "14x14: 1 panel x 36 against 2 x 16");
+        "28x28: 56 positions x 36 products against 216 x 16");
+    assertTrue(Winograd.tileFor(new ConvGeometry(32, 14, 14, 3, 3, 1, 1, 1, 1), width) == 4,
+        "14x14: 20 x 36 (eight images side by side) against 56 x 16");
+    assertTrue(Winograd.tileFor(new ConvGeometry(32, 7, 7, 3, 3, 1, 1, 1, 1), width) == 2,
+        "7x7: 8 x 36 against 20 x 16");
     assertTrue(Winograd.tileFor(new ConvGeometry(64, 56, 56, 3, 3, 1, 1, 1, 1), width) == 4, "56x56");
     assertTrue(Winograd.tileFor(new ConvGeometry(8, 3, 3, 3, 3, 1, 1, 1, 1), width) == 2, "3x3");
     assertTrue(Winograd.gradientTileFor(new ConvGeometry(32, 28, 28, 3, 3, 1, 1, 1, 1)) == 4,
@@ -263,7 +265,9 @@ class WinogradTest {
     assertEquals(1, WinogradPanels.imagesSideBySide(3, 56, 32), "3 images: 168 positions, 6 panels");
     assertEquals(1, WinogradPanels.imagesSideBySide(4, 64, 32), "no waste to save");
     assertEquals(1, WinogradPanels.imagesSideBySide(2, 20, 32), "a tie keeps one image");
-    assertEquals(4, WinogradPanels.imagesSideBySide(8, 20, 32), "at most four");
+    assertEquals(8, WinogradPanels.imagesSideBySide(8, 20, 32), "14x14 by F(4x4): 5 panels");
+    assertEquals(4, WinogradPanels.imagesSideBySide(8, 56, 32), "a tie keeps four");
+    assertEquals(8, WinogradPanels.imagesSideBySide(16, 20, 32), "at most eight");
   }
 
   @ParameterizedTest
