@@ -113,14 +113,14 @@ public final class Winograd {
 
   /**
    * Product columns per image and input channel: the whole panels of the positions of the
-   * images side by side that fill them best, per image, times products.
+   * images side by side that fill them best, per image, times products. Groups of 1, 2, 4 or 8
+   * images: the ones {@link WinogradPanels#imagesSideBySide} can pick in Conv2d's pieces of 8.
    */
   private static double productColumns(ConvGeometry g, int tile, int width) {
     int positions = TileGrid.of(g, tile).positions();
     double best = Double.MAX_VALUE;
     for (int group = 1; group <= WinogradPanels.MAX_SIDE_BY_SIDE; group *= 2) {
-      long panels = ((long) group * positions + width - 1) / width;
-      best = Math.min(best, (double) panels * width / group);
+      best = Math.min(best, (double) WinogradPanels.panelColumns(group, positions, width) / group);
     }
     return best * (tile + 2) * (tile + 2);
   }

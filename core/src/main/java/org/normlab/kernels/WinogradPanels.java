@@ -149,19 +149,19 @@ final class WinogradPanels {
    */
   static int imagesSideBySide(int count, int positions, int width) {
     int best = 1;
-    long bestColumns = columnsPerImage(1, positions, width);
+    long bestColumns = panelColumns(1, positions, width);
     for (int group = 2; group <= Math.min(count, MAX_SIDE_BY_SIDE); group++) {
-      if (count % group == 0 && columnsPerImage(group, positions, width) * best
+      if (count % group == 0 && panelColumns(group, positions, width) * best
           < bestColumns * group) {
         best = group;
-        bestColumns = columnsPerImage(group, positions, width);
+        bestColumns = panelColumns(group, positions, width);
       }
     }
     return best;
   }
 
   /** Panel columns of {@code group} images side by side (per image: divide by group). */
-  private static long columnsPerImage(int group, int positions, int width) {
+  static long panelColumns(int group, int positions, int width) {
     return ((long) group * positions + width - 1) / width * width;
   }
 

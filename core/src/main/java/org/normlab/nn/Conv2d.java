@@ -85,8 +85,7 @@ public final class Conv2d implements Layer {
   private final RecycledTensor inputGradient = new RecycledTensor();
   /** The gradient of the convolution's output after {@link #forwardRelu} (dy masked). */
   private final RecycledTensor maskedGradient = new RecycledTensor();
-  /** Whether the last forward was {@link #forwardRelu}, and then its output. */
-  private boolean reluFused;
+  /** The output of the last forward when it was {@link #forwardRelu}, else null. */
   private Tensor rectifiedOutput;
   /**
    * The Winograd weight gradient's per-piece transformed-filter gradients, kept across steps
@@ -157,7 +156,6 @@ public final class Conv2d implements Layer {
     Winograd.Filters u = !last && Winograd.applies(g, out)
         ? Winograd.filters(weight.value().data(), out, in, g) : null;
     boolean direct = !last && u == null && DirectConvolution.applies(g);
-    reluFused = relu;
     rectifiedOutput = relu ? y : null;
     Parallel.forRange(0, n, IMAGES_PER_PIECE, (from, to) -> {
       convolvePiece(y, x, from, to, u, direct, g);
@@ -232,7 +230,7 @@ public final class Conv2d implements Layer {
     dy.requireShape("Conv2d output gradient", expected);
     // after forwardRelu, the gradient of the convolution's output is dy where the output is
     // positive: each piece writes its images' part just before reading it
-    boolean masked = reluFused && !dyRectified;
+    boolean masked = rectifiedOutput != null && !dyRectified;
     Tensor grad = masked ? maskedGradient.take(dy) : dy;
     float[] gd = grad.data();
     float[] rectified = masked ? rectifiedOutput.data() : null;
