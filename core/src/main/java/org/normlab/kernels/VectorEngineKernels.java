@@ -169,6 +169,11 @@ final class VectorEngineKernels extends ScalarEngineKernels {
   }
 
   @Override
+  public void winograd4Filters(float[] u, float[] w, int out, int in) {
+    VectorWinograd4.filters(u, w, out, in);
+  }
+
+  @Override
   public void winograd4PanelOutput(float[] y, int yOff, float[] m, int width, int xiStride,
       int channels, int q0, ConvGeometry g, float[] bias, int biasOff) {
     if (width % F.length() != 0) {

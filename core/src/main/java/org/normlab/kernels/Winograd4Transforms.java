@@ -187,27 +187,38 @@ final class Winograd4Transforms {
    * computed in double and rounded once (G's sixths and twenty-fourths are not exact in float).
    */
   static void filters(float[] u, float[] w, int out, int in) {
+    filters(u, w, out * in, 0, out * in);
+  }
+
+  /**
+   * {@link #filters} of the filters f in [from, to) (f = co*in + ci, its weights at w[9f ..]) into
+   * u[xi*stride + f]: G g (6 x 3) row a = (G[a][0]*g0 + G[a][1]*g1) + G[a][2]*g2 of the filter's
+   * rows, then (G g) G^T the same combination of its columns, each sum in that order.
+   */
+  static void filters(float[] u, float[] w, int stride, int from, int to) {
     double[][] gm = G;
-    int stride = out * in;
     double[] gg = new double[18];
-    for (int co = 0; co < out; co++) {
-      for (int ci = 0; ci < in; ci++) {
-        int src = (co * in + ci) * 9;
-        // G g (6 x 3)
-        for (int a = 0; a < 6; a++) {
-          for (int j = 0; j < 3; j++) {
-            gg[3 * a + j] = gm[a][0] * w[src + j] + gm[a][1] * w[src + 3 + j] + gm[a][2] * w[src + 6 + j];
-          }
+    for (int f = from; f < to; f++) {
+      int src = 9 * f;
+      // G g (6 x 3)
+      for (int a = 0; a < 6; a++) {
+        for (int j = 0; j < 3; j++) {
+          gg[3 * a + j] = gm[a][0] * w[src + j] + gm[a][1] * w[src + 3 + j] + gm[a][2] * w[src + 6 + j];
         }
-        // (G g) G^T (6 x 6)
-        for (int a = 0; a < 6; a++) {
-          for (int b = 0; b < 6; b++) {
-            double value = gg[3 * a] * gm[b][0] + gg[3 * a + 1] * gm[b][1] + gg[3 * a + 2] * gm[b][2];
-            u[(6 * a + b) * stride + co * in + ci] = (float) value;
-          }
+      }
+      // (G g) G^T (6 x 6)
+      for (int a = 0; a < 6; a++) {
+        for (int b = 0; b < 6; b++) {
+          double value = gg[3 * a] * gm[b][0] + gg[3 * a + 1] * gm[b][1] + gg[3 * a + 2] * gm[b][2];
+          u[(6 * a + b) * stride + f] = (float) value;
         }
       }
     }
+  }
+
+  /** G[a][k], the filter transform's coefficient (a &lt; 6, k &lt; 3). */
+  static double g(int a, int k) {
+    return G[a][k];
   }
 
   /**

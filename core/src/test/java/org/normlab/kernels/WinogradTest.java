@@ -148,6 +148,25 @@ class WinogradTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3, 7, 8, 9, 19, 64})
+  void vectorFilterTransformByFourEqualsScalar(int out) {
+    // lanes over filters: whole groups and a scalar tail (out*in not a multiple of the lanes)
+    for (int in : new int[] {1, 5, 8, 64}) {
+      float[] w = random(out * 101L + in, out * in * 9);
+      for (int i = 0; i < w.length; i += 7) {
+        w[i] *= 1e6f;
+      }
+      float[] us = new float[36 * out * in];
+      float[] uv = new float[36 * out * in];
+      java.util.Arrays.fill(uv, Float.NaN);
+      SCALAR.winograd4Filters(us, w, out, in);
+      VECTOR.winograd4Filters(uv, w, out, in);
+      AllClose.assertAllClose(uv, us, 0, 0, "F(4x4) filter transform, " + out + " x " + in
+          + " filters (same double operations: same bits, every value written)");
+    }
+  }
+
   @Test
   void fourByFourTilesWhereTheyFillPanels() {
     int width = 32;
