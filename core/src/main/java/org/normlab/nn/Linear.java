@@ -31,6 +31,8 @@ public final class Linear implements Layer {
   private boolean inputGradientNeeded = true;
   /** Scratch for y^T, reused across forwards. */
   private float[] yT;
+  private final RecycledTensor output = new RecycledTensor();
+  private final RecycledTensor inputGradient = new RecycledTensor();
 
   private Linear(Builder b) {
     this.in = b.in;
@@ -69,7 +71,8 @@ public final class Linear implements Layer {
     }
     input = x;
     int n = x.dim(0);
-    Tensor y = Tensor.zeros(Layout.NC, n, out);
+    // every element is overwritten by the transpose below
+    Tensor y = output.take(Layout.NC, n, out);
     // y^T (out, n) = W (out, in) * x^T, then transposed: the product packs the batch x, not the
     // larger W, as its transposed operand (same products in the same order: same bits as x W^T)
     if (yT == null || yT.length < n * out) {
@@ -101,10 +104,17 @@ public final class Linear implements Layer {
       return null;
     }
     // dx = dy W
-    Tensor dx = Tensor.zeros(input.layout(), input.shape().dims());
+    // overwritten whole by the product (beta 0)
+    Tensor dx = inputGradient.take(input);
     Gemm.sgemm(false, false, n, in, out, 1f, dy.data(), 0, out, weight.value().data(), 0, in, 0f,
         dx.data(), 0, in);
     return dx;
+  }
+
+  @Override
+  public void recycleOutputs() {
+    output.recycle();
+    inputGradient.recycle();
   }
 
   @Override
