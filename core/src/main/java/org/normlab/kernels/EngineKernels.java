@@ -206,6 +206,13 @@ public interface EngineKernels {
    */
   void maxPool(float[] y, int[] argmax, float[] x, PoolGeometry g);
 
+  /**
+   * {@link #maxPool} of images [from, to) only, on the calling thread (for a caller that fills
+   * its input piece by piece of images): channels-first input without padding; the same maxima
+   * and indices as {@link #maxPool}.
+   */
+  void maxPoolImages(float[] y, int[] argmax, float[] x, PoolGeometry g, int from, int to);
+
   /** dx[argmax[o]] += dy[o] for o in [from, to), in order. */
   void maxPoolBackwardAccumulate(float[] dx, float[] dy, int[] argmax, int from, int to);
 

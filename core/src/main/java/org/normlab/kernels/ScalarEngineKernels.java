@@ -750,23 +750,36 @@ public class ScalarEngineKernels implements EngineKernels {
    * same maxima and indices as the general path.
    */
   private void maxPoolChannelsFirstUnpadded(float[] y, int[] argmax, float[] x, PoolGeometry g) {
+    Parallel.forRange(0, g.n() * g.c(), g.c(), (from, to) -> maxPoolPlanes(y, argmax, x, g, from, to));
+  }
+
+  @Override
+  public void maxPoolImages(float[] y, int[] argmax, float[] x, PoolGeometry g, int from, int to) {
+    if (g.channelsLast() || g.padH() != 0 || g.padW() != 0) {
+      throw new IllegalArgumentException("maxPoolImages: expected channels-first input without"
+          + " padding, got " + g);
+    }
+    if (from < 0 || to > g.n() || from > to) {
+      throw new IllegalArgumentException("maxPoolImages: expected 0 <= from <= to <= " + g.n()
+          + ", got [" + from + ", " + to + ")");
+    }
+    maxPoolPlanes(y, argmax, x, g, from * g.c(), to * g.c());
+  }
+
+  /** Planes (image*C + channel) [from, to) of {@link #maxPoolChannelsFirstUnpadded}. */
+  private void maxPoolPlanes(float[] y, int[] argmax, float[] x, PoolGeometry g, int from, int to) {
     int h = g.h();
     int w = g.w();
     int oh = g.outH();
     int ow = g.outW();
-    int kh = g.kh();
-    int kw = g.kw();
-    int sh = g.strideH();
-    int sw = g.strideW();
-    Parallel.forRange(0, g.n() * g.c(), g.c(), (from, to) -> {
-      for (int plane = from; plane < to; plane++) {
-        int in = plane * h * w;
-        int o = plane * oh * ow;
-        for (int oy = 0; oy < oh; oy++, o += ow) {
-          maxPoolRow(y, argmax, x, in + oy * sh * w, o, w, kh, kw, sw, ow, to * oh * ow);
-        }
+    for (int plane = from; plane < to; plane++) {
+      int in = plane * h * w;
+      int o = plane * oh * ow;
+      for (int oy = 0; oy < oh; oy++, o += ow) {
+        maxPoolRow(y, argmax, x, in + oy * g.strideH() * w, o, w, g.kh(), g.kw(), g.strideW(), ow,
+            to * oh * ow);
       }
-    });
+    }
   }
 
   /**

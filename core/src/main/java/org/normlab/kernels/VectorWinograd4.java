@@ -3,8 +3,6 @@ package org.normlab.kernels;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,76 +17,79 @@ final class VectorWinograd4 {
   private static final VectorSpecies<Float> F = VectorKernels.F;
   private static final int L = F.length();
   private static final VectorSpecies<Double> D = VectorKernels.D;
-  /** Floats one per double lane: a filter weight of each of D's filters, widened to D. */
-  private static final VectorSpecies<Float> FD =
-      VectorSpecies.of(float.class, VectorShape.forBitSize(32 * D.length()));
-  /** Offsets of the same weight of D.length() consecutive filters (9 weights each). */
-  private static final int[] NINES = new int[D.length()];
-
-  static {
-    for (int i = 0; i < NINES.length; i++) {
-      NINES[i] = 9 * i;
-    }
-  }
 
   private VectorWinograd4() {}
 
   /**
    * {@link Winograd4Transforms#filters} with the lanes over filters, in double, with the same
-   * multiplications and additions in the same order (so the same bits): per group of D.length()
-   * filters (f = co*in + ci), G g's six rows column by column into a small buffer of vectors
-   * ({@link #filterColumn}), then (G g) G^T row by row into u[xi*out*in + f ..]
-   * ({@link #filterRow}). The last out*in % D.length() filters run the scalar code. 64 x 64
-   * filters, one thread: 0.53 ms in the scalar code, run twice per step and layer (the forward
-   * filters and the input gradient's flipped ones).
+   * multiplications and additions in the same order (so the same bits): per group of
+   * D.length() filters (f = co*in + ci), their weights widened to double into a small buffer,
+   * G g's six rows column by column ({@link #filterColumn}), (G g) G^T row by row
+   * ({@link #filterRow}), and the 36 results rounded to float into u[xi*out*in + f ..]. The
+   * widening and rounding are scalar: vectors of another species than the kernels' own (a
+   * half-width float vector, a gather) made C2 stop intrinsifying the gathers of
+   * {@link VectorWinograd}'s output gradient in some runs (their index loads ran as Java code,
+   * cnn step 118 -> 125-137 ms). The last out*in % D.length() filters run the scalar code.
+   * 64 x 64 filters, one thread: 0.42 ms in the scalar code; this runs twice per step and
+   * Winograd layer (the forward filters and the input gradient's flipped ones).
    */
   static void filters(float[] u, float[] w, int out, int in) {
     int stride = out * in;
     int dl = D.length();
     int bound = stride - stride % dl;
+    // weights (9 x dl), G g (18 x dl), (G g) G^T (36 x dl), each row one vector of filters
+    double[] wd = new double[9 * dl];
     double[] gg = new double[18 * dl];
+    double[] uu = new double[36 * dl];
     for (int f = 0; f < bound; f += dl) {
+      for (int i = 0; i < dl; i++) {
+        for (int k = 0; k < 9; k++) {
+          wd[k * dl + i] = w[9 * (f + i) + k];
+        }
+      }
       for (int j = 0; j < 3; j++) {
-        filterColumn(w, 9 * f + j, gg, j * dl, 3 * dl);
+        filterColumn(wd, j * dl, gg, j * dl);
       }
       for (int a = 0; a < 6; a++) {
-        filterRow(gg, 3 * a * dl, u, 6 * a * stride + f, stride);
+        filterRow(gg, 3 * a * dl, uu, 6 * a * dl);
+      }
+      for (int xi = 0; xi < 36; xi++) {
+        for (int i = 0; i < dl; i++) {
+          u[xi * stride + f + i] = (float) uu[xi * dl + i];
+        }
       }
     }
     Winograd4Transforms.filters(u, w, stride, bound, stride);
   }
 
   /**
-   * Column j of G g for D.length() filters whose weight (0, j) is at w[at + 9i] (filter i):
-   * gg[to + a*st ..] = (G[a][0]*g0j + G[a][1]*g1j) + G[a][2]*g2j, a &lt; 6.
+   * Column j of G g for a vector of filters, their weights (0, j), (1, j), (2, j) at wd[from],
+   * wd[from + 3dl], wd[from + 6dl]: gg[to + 3a*dl ..] = (G[a][0]*g0j + G[a][1]*g1j) +
+   * G[a][2]*g2j, a &lt; 6.
    */
-  private static void filterColumn(float[] w, int at, double[] gg, int to, int st) {
-    DoubleVector g0 = (DoubleVector) FloatVector.fromArray(FD, w, at, NINES, 0)
-        .convertShape(VectorOperators.F2D, D, 0);
-    DoubleVector g1 = (DoubleVector) FloatVector.fromArray(FD, w, at + 3, NINES, 0)
-        .convertShape(VectorOperators.F2D, D, 0);
-    DoubleVector g2 = (DoubleVector) FloatVector.fromArray(FD, w, at + 6, NINES, 0)
-        .convertShape(VectorOperators.F2D, D, 0);
+  private static void filterColumn(double[] wd, int from, double[] gg, int to) {
+    int dl = D.length();
+    DoubleVector g0 = DoubleVector.fromArray(D, wd, from);
+    DoubleVector g1 = DoubleVector.fromArray(D, wd, from + 3 * dl);
+    DoubleVector g2 = DoubleVector.fromArray(D, wd, from + 6 * dl);
     for (int a = 0; a < 6; a++) {
       g0.mul(Winograd4Transforms.g(a, 0)).add(g1.mul(Winograd4Transforms.g(a, 1)))
-          .add(g2.mul(Winograd4Transforms.g(a, 2))).intoArray(gg, to + a * st);
+          .add(g2.mul(Winograd4Transforms.g(a, 2))).intoArray(gg, to + 3 * a * dl);
     }
   }
 
   /**
-   * Row a of (G g) G^T for D.length() filters, row a of G g at gg[from], gg[from + dl],
-   * gg[from + 2dl]: u[to + b*stride ..] = (float) ((h0*G[b][0] + h1*G[b][1]) + h2*G[b][2]),
-   * b &lt; 6.
+   * Row a of (G g) G^T for a vector of filters, row a of G g at gg[from], gg[from + dl],
+   * gg[from + 2dl]: uu[to + b*dl ..] = (h0*G[b][0] + h1*G[b][1]) + h2*G[b][2], b &lt; 6.
    */
-  private static void filterRow(double[] gg, int from, float[] u, int to, int stride) {
+  private static void filterRow(double[] gg, int from, double[] uu, int to) {
     int dl = D.length();
     DoubleVector h0 = DoubleVector.fromArray(D, gg, from);
     DoubleVector h1 = DoubleVector.fromArray(D, gg, from + dl);
     DoubleVector h2 = DoubleVector.fromArray(D, gg, from + 2 * dl);
     for (int b = 0; b < 6; b++) {
-      DoubleVector value = h0.mul(Winograd4Transforms.g(b, 0))
-          .add(h1.mul(Winograd4Transforms.g(b, 1))).add(h2.mul(Winograd4Transforms.g(b, 2)));
-      ((FloatVector) value.convertShape(VectorOperators.D2F, FD, 0)).intoArray(u, to + b * stride);
+      h0.mul(Winograd4Transforms.g(b, 0)).add(h1.mul(Winograd4Transforms.g(b, 1)))
+          .add(h2.mul(Winograd4Transforms.g(b, 2))).intoArray(uu, to + b * dl);
     }
   }
 

@@ -122,7 +122,7 @@ public final class Conv2d implements Layer {
 
   @Override
   public Tensor forward(Tensor x) {
-    return convolve(x, false);
+    return convolve(x, false, null);
   }
 
   /**
@@ -134,10 +134,32 @@ public final class Conv2d implements Layer {
    * {@link ReLU} when {@link Sequential#setConvReluFused} is on.
    */
   public Tensor forwardRelu(Tensor x) {
-    return convolve(x, true);
+    return convolve(x, true, null);
   }
 
-  private Tensor convolve(Tensor x, boolean relu) {
+  /**
+   * {@link #forwardRelu} followed by {@code pool}'s forward on each piece of images right after
+   * it is rectified, while it is still in cache, instead of in a pass over the whole output
+   * afterwards: returns the pool's output, the same bits as {@code pool.forward(forwardRelu(x))};
+   * this layer's output stays available ({@link #rectifiedOutput}). The input must be
+   * channels-first and the pool unpadded ({@link MaxPool2d#poolsImagesOf} of this layer's
+   * output).
+   */
+  public Tensor forwardReluPool(Tensor x, MaxPool2d pool) {
+    if (x.layout() != Layout.NCHW) {
+      throw new IllegalArgumentException("Conv2d.forwardReluPool input: expected an NCHW tensor,"
+          + " got " + x.layout() + " " + x.shape());
+    }
+    convolve(x, true, pool);
+    return pool.lastOutput();
+  }
+
+  /** The output of the last forward when it was {@link #forwardRelu}, else null. */
+  Tensor rectifiedOutput() {
+    return rectifiedOutput;
+  }
+
+  private Tensor convolve(Tensor x, boolean relu, MaxPool2d pool) {
     if (x.layout() != Layout.NCHW && x.layout() != Layout.NHWC) {
       throw new IllegalArgumentException("Conv2d input: expected an NCHW or NHWC tensor, got "
           + x.layout() + " " + x.shape());
@@ -157,11 +179,21 @@ public final class Conv2d implements Layer {
         ? Winograd.filters(weight.value().data(), out, in, g) : null;
     boolean direct = !last && u == null && DirectConvolution.applies(g);
     rectifiedOutput = relu ? y : null;
+    if (pool != null && !pool.poolsImagesOf(y)) {
+      throw new IllegalArgumentException("Conv2d: the pool fused after this layer must be"
+          + " unpadded, got " + pool.describe());
+    }
+    if (pool != null) {
+      pool.beginPieces(y);
+    }
     Parallel.forRange(0, n, IMAGES_PER_PIECE, (from, to) -> {
       convolvePiece(y, x, from, to, u, direct, g);
       if (relu) {
         int off = from * out * p;
         Kernels.get().relu(y.data(), off, y.data(), off, (to - from) * out * p);
+      }
+      if (pool != null) {
+        pool.poolImages(from, to);
       }
     });
     return y;
@@ -219,6 +251,26 @@ public final class Conv2d implements Layer {
    * {@link MaxPool2d#backwardRectified}), so no mask is applied.
    */
   public Tensor backward(Tensor dy, boolean dyRectified) {
+    return backward(dy, dyRectified, null);
+  }
+
+  /**
+   * The backward of this layer, the ReLU fused after it ({@link #forwardRelu}) and the max pool
+   * after that, for the pool's output gradient: each piece of images routes its part of the
+   * pool's gradient ({@link MaxPool2d#backwardRectified}, image range by image range) just
+   * before the convolution's gradients read it, in cache, instead of in a pass over the whole
+   * input gradient first. The same bits as {@code backward(pool.backwardRectified(dy), true)}.
+   */
+  public Tensor backwardThroughPool(Tensor pooledGradient, MaxPool2d pool) {
+    Tensor dy = pool.beginRoute(pooledGradient, true);
+    return backward(dy, true, pool::routeImages);
+  }
+
+  /**
+   * {@link #backward(Tensor, boolean)}, where {@code fill} (when not null) writes images
+   * [from, to) of dy: each piece calls it first.
+   */
+  private Tensor backward(Tensor dy, boolean dyRectified, Parallel.RangeBody fill) {
     if (input == null) {
       throw new IllegalStateException("Conv2d: backward called before forward");
     }
@@ -271,6 +323,9 @@ public final class Conv2d implements Layer {
       for (int piece = first; piece < end; piece++) {
         int from = piece * IMAGES_PER_PIECE;
         int to = Math.min(n, from + IMAGES_PER_PIECE);
+        if (fill != null) {
+          fill.run(from, to);
+        }
         if (masked) {
           kernels.reluBackward(gd, dy.data(), rectified, from * out * p, (to - from) * out * p);
         }

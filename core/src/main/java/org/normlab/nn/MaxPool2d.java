@@ -2,6 +2,7 @@ package org.normlab.nn;
 
 import org.normlab.kernels.Kernels;
 import org.normlab.kernels.Parallel;
+import org.normlab.tensor.Layout;
 import org.normlab.tensor.Tensor;
 
 /**
@@ -16,6 +17,8 @@ public final class MaxPool2d extends Pool2d {
   /** The last forward's output (for {@link #backwardRectified}). */
   private Tensor pooled;
   private final RecycledTensor rectifiedGradient = new RecycledTensor();
+  /** The backward begun by {@link #beginRoute}. */
+  private Routing routing;
 
   /** Window {@code kernel}, stride {@code kernel}, no padding. */
   public MaxPool2d(int kernel) {
@@ -28,14 +31,45 @@ public final class MaxPool2d extends Pool2d {
 
   @Override
   public Tensor forward(Tensor x) {
+    Tensor y = beginPieces(x);
+    Kernels.get().engine().maxPool(y.data(), argmax, x.data(), geometry);
+    return y;
+  }
+
+  /**
+   * Whether {@link #poolImages} can pool x's layout: channels first, no padding (a convolution
+   * that computes its output piece by piece of images then pools each piece while it is in
+   * cache, {@link Conv2d#forwardReluPool}).
+   */
+  boolean poolsImagesOf(Tensor x) {
+    return x.layout() == Layout.NCHW && padding == 0;
+  }
+
+  /**
+   * The start of a forward whose input x is still being written: checks x and returns the
+   * output, whose images {@link #poolImages} pools once x's are final.
+   */
+  Tensor beginPieces(Tensor x) {
     Tensor y = begin(x);
     // overwritten whole by every forward: reused while the output size stays
     if (argmax == null || argmax.length != y.size()) {
       argmax = new int[y.size()];
     }
-    Kernels.get().engine().maxPool(y.data(), argmax, x.data(), geometry);
     pooled = y;
     return y;
+  }
+
+  /** The output of the last forward (null before one). */
+  Tensor lastOutput() {
+    return pooled;
+  }
+
+  /**
+   * Images [from, to) of the forward begun by {@link #beginPieces}, on the calling thread: the
+   * same outputs and indices as {@link #forward} ({@link #poolsImagesOf} must hold).
+   */
+  void poolImages(int from, int to) {
+    Kernels.get().engine().maxPoolImages(pooled.data(), argmax, input.data(), geometry, from, to);
   }
 
   @Override
@@ -57,25 +91,45 @@ public final class MaxPool2d extends Pool2d {
   }
 
   private Tensor route(Tensor dy, boolean rectified) {
-    Tensor dx = beginBackward(dy, false);
-    // zero dx, then route dy, both by ranges of images in parallel: an image's maxima lie in its
-    // own input and its outputs are routed in order, so the bits of one pass over all of dy
-    int images = dx.batch();
-    int inSize = dx.size() / images;
-    int outSize = dy.size() / images;
-    float[] d = dx.data();
-    Parallel.forRange(0, images, IMAGES_PER_PIECE,
-        (from, to) -> java.util.Arrays.fill(d, from * inSize, to * inSize, 0f));
-    float[] g = rectified ? rectifiedGradient.take(dy).data() : dy.data();
-    Parallel.forRange(0, images, IMAGES_PER_PIECE, (from, to) -> {
-      if (rectified) {
-        Kernels.get().engine().reluBackward(g, dy.data(), pooled.data(), from * outSize,
-            (to - from) * outSize);
-      }
-      Kernels.get().engine().maxPoolBackwardAccumulate(d, g, argmax, from * outSize, to * outSize);
-    });
+    Tensor dx = beginRoute(dy, rectified);
+    // by ranges of images in parallel: an image's maxima lie in its own input and its outputs
+    // are routed in order, so the bits of one pass over all of dy
+    Parallel.forRange(0, dx.batch(), IMAGES_PER_PIECE, this::routeImages);
     return dx;
   }
+
+  /**
+   * The start of {@link #backward} ({@code rectified} false) or {@link #backwardRectified}
+   * (true) for a caller that runs it image range by image range, {@link #routeImages}, each
+   * just before it reads them ({@link Conv2d#backwardThroughPool}): checks dy and returns the
+   * input gradient (not yet written).
+   */
+  Tensor beginRoute(Tensor dy, boolean rectified) {
+    Tensor dx = beginBackward(dy, false);
+    int images = dx.batch();
+    float[] g = rectified ? rectifiedGradient.take(dy).data() : dy.data();
+    routing = new Routing(dx.data(), dy.data(), g, rectified, dx.size() / images, dy.size() / images);
+    return dx;
+  }
+
+  /** Images [from, to) of the input gradient begun by {@link #beginRoute} (zeroed, then routed). */
+  void routeImages(int from, int to) {
+    Routing r = routing;
+    java.util.Arrays.fill(r.dx(), from * r.inSize(), to * r.inSize(), 0f);
+    if (r.rectified()) {
+      Kernels.get().engine().reluBackward(r.g(), r.dy(), pooled.data(), from * r.outSize(),
+          (to - from) * r.outSize());
+    }
+    Kernels.get().engine().maxPoolBackwardAccumulate(r.dx(), r.g(), argmax, from * r.outSize(),
+        to * r.outSize());
+  }
+
+  /**
+   * A backward in progress: input gradient dx, output gradient dy, the gradient routed (dy, or
+   * the ReLU's gradient of it when rectified), floats per image of dx and dy.
+   */
+  private record Routing(float[] dx, float[] dy, float[] g, boolean rectified, int inSize,
+      int outSize) {}
 
   @Override
   public void recycleOutputs() {

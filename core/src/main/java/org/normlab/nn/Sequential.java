@@ -21,8 +21,10 @@ import org.normlab.tensor.Tensor;
  * and the ReLU's own read and write of it); the batch norm's {@link #output(int)} is then the
  * ReLU's. {@link #setConvReluFused} does the same for a {@link Conv2d} directly followed by a
  * {@link ReLU} ({@link Conv2d#forwardRelu}); when a {@link MaxPool2d} follows that ReLU, the
- * pool takes the ReLU's gradient on its smaller output ({@link MaxPool2d#backwardRectified}) and
- * the convolution's backward skips its mask (same bits).
+ * convolution pools each piece of images while it is in cache (unpadded pool, channels-first
+ * input: {@link Conv2d#forwardReluPool}), and in backward the pool takes the ReLU's gradient on
+ * its smaller output ({@link MaxPool2d#backwardRectified}), routed piece by piece inside the
+ * convolution's backward, which skips its mask ({@link Conv2d#backwardThroughPool}); same bits.
  */
 public final class Sequential implements Layer {
   private final List<Layer> layers;
@@ -102,6 +104,18 @@ public final class Sequential implements Layer {
     Tensor h = x;
     Arrays.fill(fusedAt, false);
     for (int i = 0; i < layers.size(); i++) {
+      MaxPool2d pool = convReluPool(i, h);
+      if (pool != null) {
+        // conv, ReLU and max pool: each piece of images pooled while in cache
+        Tensor pooled = ((Conv2d) layers.get(i)).forwardReluPool(h, pool);
+        fusedAt[i] = true;
+        outputs[i] = ((Conv2d) layers.get(i)).rectifiedOutput();
+        outputs[i + 1] = outputs[i];
+        outputs[i + 2] = pooled;
+        h = pooled;
+        i += 2;
+        continue;
+      }
       Tensor fused = i + 1 < layers.size() && layers.get(i + 1) instanceof ReLU
           ? forwardFusedWithRelu(layers.get(i), h) : null;
       if (fused != null) {
@@ -115,6 +129,17 @@ public final class Sequential implements Layer {
       outputs[i] = h;
     }
     return h;
+  }
+
+  /**
+   * The max pool of layers i .. i+2 when they are a {@link Conv2d}, a {@link ReLU} and a
+   * {@link MaxPool2d} that run fused ({@link #setConvReluFused}; the pool unpadded, x channels
+   * first); else null.
+   */
+  private MaxPool2d convReluPool(int i, Tensor x) {
+    return convReluFused && i + 2 < layers.size() && layers.get(i) instanceof Conv2d
+        && layers.get(i + 1) instanceof ReLU && layers.get(i + 2) instanceof MaxPool2d pool
+        && pool.poolsImagesOf(x) ? pool : null;
   }
 
   /** The layer and the ReLU after it as one fused layer, when that is on; else null. */
@@ -131,22 +156,18 @@ public final class Sequential implements Layer {
   @Override
   public Tensor backward(Tensor dy) {
     Tensor g = dy;
-    // g is the gradient of a fused convolution's ReLU output already rectified by a max pool
-    boolean rectified = false;
     for (int i = layers.size() - 1; i >= 0; i--) {
       if (i > 0 && fusedAt[i - 1]) {
         i--; // the ReLU's gradient is part of the fused layer's
       }
       Layer layer = layers.get(i);
       if (layer instanceof MaxPool2d pool && i >= 2 && fusedAt[i - 2]
-          && layers.get(i - 2) instanceof Conv2d) {
+          && layers.get(i - 2) instanceof Conv2d conv) {
         // conv, ReLU, max pool: the ReLU's gradient on the pooled outputs (same bits, a quarter
-        // of the elements for 2x2 windows), so the convolution skips its mask
-        g = pool.backwardRectified(g);
-        rectified = true;
-      } else if (rectified && layer instanceof Conv2d conv) {
-        g = conv.backward(g, true);
-        rectified = false;
+        // of the elements for 2x2 windows), routed piece by piece inside the convolution's
+        // backward, which skips its mask
+        g = conv.backwardThroughPool(g, pool);
+        i -= 2;
       } else {
         g = layer.backward(g);
       }

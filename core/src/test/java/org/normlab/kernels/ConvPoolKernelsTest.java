@@ -2,6 +2,8 @@ package org.normlab.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -120,7 +122,36 @@ class ConvPoolKernelsTest {
         k.maxPool(y, argmax, x, g);
         assertArrayEquals(expected, y, "max " + g);
         assertArrayEquals(expectedArgmax, argmax, "argmax " + g);
+        // image by image (as a convolution fused with the pool calls it), in reverse order
+        float[] yi = new float[g.outputs()];
+        int[] argmaxi = new int[g.outputs()];
+        for (int n = g.n() - 1; n >= 0; n--) {
+          k.maxPoolImages(yi, argmaxi, x, g, n, n + 1);
+        }
+        assertArrayEquals(expected, yi, "max image by image " + g);
+        assertArrayEquals(expectedArgmax, argmaxi, "argmax image by image " + g);
       }
+    }
+  }
+
+  @Test
+  void maxPoolImagesRejectsPaddingChannelsLastAndBadRanges() {
+    PoolGeometry padded = new PoolGeometry(2, 3, 4, 4, 3, 3, 1, 1, 1, 1, false);
+    PoolGeometry last = new PoolGeometry(2, 3, 4, 4, 2, 2, 2, 2, 0, 0, true);
+    PoolGeometry plain = new PoolGeometry(2, 3, 4, 4, 2, 2, 2, 2, 0, 0, false);
+    float[] x = new float[2 * 3 * 16];
+    for (EngineKernels k : BOTH) {
+      float[] y = new float[padded.outputs()];
+      int[] argmax = new int[padded.outputs()];
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> k.maxPoolImages(y, argmax, x, padded, 0, 1));
+      assertTrue(e.getMessage().contains("without padding"), e.getMessage());
+      assertThrows(IllegalArgumentException.class,
+          () -> k.maxPoolImages(y, argmax, x, last, 0, 1));
+      e = assertThrows(IllegalArgumentException.class,
+          () -> k.maxPoolImages(y, argmax, x, plain, 1, 3));
+      assertTrue(e.getMessage().contains("to <= 2") && e.getMessage().contains("[1, 3)"),
+          e.getMessage());
     }
   }
 

@@ -21,7 +21,9 @@ import org.normlab.tensor.Tensor;
  * ({@link Conv2d#forwardRelu}), gives bitwise the results of the two separate layers: outputs,
  * input gradients and parameter gradients on every convolution path (Winograd F(2x2) and
  * F(4x4), direct, im2col, channels-last, with and without bias), with 1 and 2 threads, with a
- * max pool after the ReLU (whose gradient the pool then takes, {@link MaxPool2d#backwardRectified}),
+ * max pool after the ReLU (which pools each piece of images inside the convolution's forward,
+ * {@link Conv2d#forwardReluPool}, and whose gradient, the ReLU's taken on the pooled outputs,
+ * is routed piece by piece inside the convolution's backward, {@link Conv2d#backwardThroughPool}),
  * and whole training steps of the cnn model.
  */
 class FusedConvReluTest {
@@ -94,21 +96,34 @@ class FusedConvReluTest {
 
   @Test
   void convReluPoolMatchesTheSeparateLayers() {
-    // Sequential hands the ReLU's gradient to the pool and tells the convolution not to mask
-    for (MaxPool2d[] pools : new MaxPool2d[][] {{new MaxPool2d(2), new MaxPool2d(2)},
-        {new MaxPool2d(3, 1, 1), new MaxPool2d(3, 1, 1)}}) {
-      Sequential separate = new Sequential(conv(8, 8, 1, true), new ReLU(), pools[0]);
-      Sequential fused = new Sequential(conv(8, 8, 1, true), new ReLU(), pools[1])
-          .setConvReluFused(true);
-      Tensor x = Tensor.randn(13, Layout.NCHW, 4, 8, 6, 6);
-      Tensor ys = separate.forward(x);
-      assertBitwise(ys.data(), fused.forward(x).data(), pools[0].describe() + ": outputs");
-      Tensor dy = Tensor.randn(14, Layout.NCHW, ys.shape().dims());
-      assertBitwise(separate.backward(dy).data(), fused.backward(dy).data(),
-          pools[0].describe() + ": dx");
-      for (Map.Entry<String, Parameter> e : separate.namedParameters().entrySet()) {
-        assertBitwise(e.getValue().grad().data(),
-            fused.namedParameters().get(e.getKey()).grad().data(), "d" + e.getKey());
+    // Sequential pools each piece of images inside the convolution's forward (unpadded pool,
+    // channels first) and routes the pool's gradient piece by piece inside its backward, which
+    // does not mask; 19 images: pieces of 8, 8 and 3; both layouts, 1 and 2 threads
+    for (int threads : new int[] {1, 2}) {
+      Parallel.setThreads(threads);
+      for (Layout layout : new Layout[] {Layout.NCHW, Layout.NHWC}) {
+        for (MaxPool2d[] pools : new MaxPool2d[][] {{new MaxPool2d(2), new MaxPool2d(2)},
+            {new MaxPool2d(3, 1, 1), new MaxPool2d(3, 1, 1)}}) {
+          String what = pools[0].describe() + ", " + layout + ", " + threads + " thread(s)";
+          Sequential separate = new Sequential(conv(8, 8, 1, true), new ReLU(), pools[0]);
+          Sequential fused = new Sequential(conv(8, 8, 1, true), new ReLU(), pools[1])
+              .setConvReluFused(true);
+          Tensor x = Tensor.randn(13, Layout.NCHW, 19, 8, 6, 6);
+          if (layout == Layout.NHWC) {
+            x = x.toLayout(Layout.NHWC);
+          }
+          Tensor ys = separate.forward(x);
+          assertBitwise(ys.data(), fused.forward(x).data(), what + ": outputs");
+          assertBitwise(separate.output(1).data(), fused.output(1).data(),
+              what + ": the ReLU's outputs");
+          assertSame(fused.output(0), fused.output(1), what + ": fused, one tensor");
+          Tensor dy = Tensor.randn(14, layout, ys.shape().dims());
+          assertBitwise(separate.backward(dy).data(), fused.backward(dy).data(), what + ": dx");
+          for (Map.Entry<String, Parameter> e : separate.namedParameters().entrySet()) {
+            assertBitwise(e.getValue().grad().data(),
+                fused.namedParameters().get(e.getKey()).grad().data(), what + ": d" + e.getKey());
+          }
+        }
       }
     }
   }
