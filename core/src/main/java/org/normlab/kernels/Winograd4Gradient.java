@@ -49,7 +49,8 @@ final class Winograd4Gradient {
       // WinogradPanels)
       int ld = tiles + nr;
       int xiStride = in * ld + WinogradPanels.XI_GAP;
-      int dmSize = 36 * colPanels * tiles * nr;
+      int dmStride = Winograd4Transforms.gradientProductStride(out, nr, tiles);
+      int dmSize = 36 * dmStride;
       float[] v = scratch(buffers, 2, 36 * xiStride);
       float[] dm = scratch(buffers, 3, dmSize);
       if (out % nr != 0) {
@@ -68,7 +69,7 @@ final class Winograd4Gradient {
       for (int xi = 0; xi < 36; xi++) {
         // dU[xi]^T (in, out) += V[xi] (in, T) * dM[xi] (T, out)
         Winograd.multiplyByPanels(gemm, dut, dutOff + xi * in * out, out, v, xi * xiStride, ld,
-            in, dm, xi * colPanels * tiles * nr, tiles, beta, packedA);
+            in, dm, xi * dmStride, tiles, beta, packedA);
       }
     }
   }

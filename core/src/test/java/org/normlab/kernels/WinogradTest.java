@@ -139,7 +139,7 @@ class WinogradTest {
       TileGrid grid = TileGrid.of(g, 4);
       int perImage = (grid.positions() + 31) / 32 * 32;
       float[] dy = random(size * 11L + panel, (count + 1) * out * g.outPositions());
-      int dmSize = 36 * ((out + panel - 1) / panel) * count * perImage * panel;
+      int dmSize = 36 * Winograd4Transforms.gradientProductStride(out, panel, count * perImage);
       float[] dms = random(1, dmSize);
       float[] dmv = dms.clone();
       SCALAR.winograd4OutputGradient(dms, panel, dy, 1, count, perImage, out, g);
