@@ -469,18 +469,9 @@ public class ScalarEngineKernels implements EngineKernels {
       int ty = t / tw % th;
       int ox = 2 * (t % tw);
       int top = (n0 + n) * out * planeSize + 2 * ty * ow + ox;
-      outputGradientTile(dm, panel, tiles, dy, t, out, s, top, planeSize, ow, 2 * ty + 1 < oh,
-          ox + 1 < ow);
+      outputGradientChannels(dm, panel, tiles, dy, t, 0, out, s, top, planeSize, ow,
+          2 * ty + 1 < oh, ox + 1 < ow);
     }
-  }
-
-  /**
-   * {@link #winogradOutputGradient} of tile t (of {@code tiles}) for all channels, the first of
-   * which has its 2x2 block's top-left value at dy[top] (see {@link #outputGradientChannels}).
-   */
-  void outputGradientTile(float[] dm, int panel, int tiles, float[] dy, int t, int out, int s,
-      int top, int planeSize, int ow, boolean bottom, boolean right) {
-    outputGradientChannels(dm, panel, tiles, dy, t, 0, out, s, top, planeSize, ow, bottom, right);
   }
 
   /**

@@ -196,10 +196,9 @@ final class VectorEngineKernels extends ScalarEngineKernels {
   }
 
   @Override
-  void outputGradientTile(float[] dm, int panel, int tiles, float[] dy, int t, int out, int s,
-      int top, int planeSize, int ow, boolean bottom, boolean right) {
-    VectorWinograd.outputGradientTile(dm, panel, tiles, dy, t, out, s, top, planeSize, ow, bottom,
-        right);
+  public void winogradOutputGradient(float[] dm, int panel, float[] dy, int n0, int count, int out,
+      ConvGeometry g) {
+    VectorWinograd.outputGradient(dm, panel, dy, n0, count, out, g);
   }
 
   private static final VectorShuffle<Float> EVEN = VectorShuffles.EVEN;

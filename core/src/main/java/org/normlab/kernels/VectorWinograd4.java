@@ -349,8 +349,8 @@ final class VectorWinograd4 {
    * The 4x4 blocks dY of L/4 tiles side by side in a tile row are loaded row by row for L
    * channels, one vector of 4 * L/4 columns per channel and row (masked: zero past the right
    * and bottom edges, so padding positions and cut tiles come out as the scalar code gives
-   * them), each row's L x L block transposed by log2(L) rounds of interleaving shuffles
-   * ({@link #transposeRow}) so that a vector holds one dY value of L channels, then A dY A^T
+   * them), each row's L x L block transposed ({@link VectorTranspose}) so that a vector holds
+   * one dY value of L channels, then A dY A^T
    * computed in two passes through a small buffer and its 36 values stored whole. The last
    * out % L channels and other panel widths run the scalar code. Gathers across the channel
    * planes (one per dY value) did the transposition before: 5.4 ms for 32 channels of 128 28x28
@@ -384,9 +384,9 @@ final class VectorWinograd4 {
           for (int co = 0; co < vectorOut; co += L) {
             for (int a = 0; a < 4; a++) {
               int y = 4 * ty + a;
-              loadRows(dy, (n * out + co) * planeSize + y * ow + 4 * tx0, planeSize,
-                  y < grid.oh() ? ow - 4 * tx0 : 0, rows);
-              transposeRow(rows, swap, block, a);
+              VectorTranspose.loadRows(dy, (n * out + co) * planeSize + y * ow + 4 * tx0,
+                  planeSize, y < grid.oh() ? ow - 4 * tx0 : 0, rows);
+              VectorTranspose.transpose(rows, swap, block, a * L, 4 * L);
             }
             for (int k = 0; k < tilesHere; k++) {
               int t = i * perImage + q0 + tx0 + k;
@@ -402,52 +402,6 @@ final class VectorWinograd4 {
           }
         }
       }
-    }
-  }
-
-  /**
-   * rows[c*L ..] = the L floats of channel c's row at dy[at + c*planeSize], those from column
-   * {@code columns} on zero (all when columns &lt;= 0), c &lt; L.
-   */
-  private static void loadRows(float[] dy, int at, int planeSize, int columns, float[] rows) {
-    if (columns <= 0) {
-      java.util.Arrays.fill(rows, 0f);
-      return;
-    }
-    VectorMask<Float> inside = F.indexInRange(0, columns);
-    for (int c = 0; c < L; c++) {
-      FloatVector.fromArray(F, dy, at + c * planeSize, inside).intoArray(rows, c * L);
-    }
-  }
-
-  /**
-   * The transpose of the L x L block rows (row c at rows[c*L]), column j to
-   * block[(4j + a)*L ..]: log2(L) rounds of pairing vector i with vector i + L/2 and
-   * interleaving them (a perfect shuffle of the rows' elements; L of them transpose), through
-   * swap; rows and swap are overwritten.
-   */
-  private static void transposeRow(float[] rows, float[] swap, float[] block, int a) {
-    float[] src = rows;
-    float[] dst = swap;
-    for (int round = L; round > 2; round /= 2) {
-      zipRound(src, dst, 0, L);
-      float[] t = src;
-      src = dst;
-      dst = t;
-    }
-    zipRound(src, block, a * L, 4 * L);
-  }
-
-  /**
-   * dst[off + 2i*stride ..] = src vectors i and i + L/2 interleaved from their first halves,
-   * dst[off + (2i + 1)*stride ..] from their second halves, i &lt; L/2.
-   */
-  private static void zipRound(float[] src, float[] dst, int off, int stride) {
-    for (int i = 0; i < L / 2; i++) {
-      FloatVector a = FloatVector.fromArray(F, src, i * L);
-      FloatVector b = FloatVector.fromArray(F, src, (i + L / 2) * L);
-      a.rearrange(VectorShuffles.INTERLEAVE_LOW, b).intoArray(dst, off + 2 * i * stride);
-      a.rearrange(VectorShuffles.INTERLEAVE_HIGH, b).intoArray(dst, off + (2 * i + 1) * stride);
     }
   }
 
