@@ -251,7 +251,18 @@ public final class Conv2d implements Layer {
    * {@link MaxPool2d#backwardRectified}), so no mask is applied.
    */
   public Tensor backward(Tensor dy, boolean dyRectified) {
-    return backward(dy, dyRectified, null);
+    return backward(dy, dyRectified, null, false);
+  }
+
+  /**
+   * {@link #backward(Tensor, boolean)}; with {@code rectifiedInput}, the input is the output of
+   * a ReLU (of a layer fused with it, {@link #forwardRelu}) and the input gradient returned is
+   * that ReLU's gradient: dx where the input is positive, applied to each piece of images right
+   * after its input gradient is computed, in cache (the same bits as applying ReLU's backward to
+   * dx afterwards; the layer below then takes it as {@code dyRectified}).
+   */
+  public Tensor backward(Tensor dy, boolean dyRectified, boolean rectifiedInput) {
+    return backward(dy, dyRectified, null, rectifiedInput);
   }
 
   /**
@@ -262,15 +273,24 @@ public final class Conv2d implements Layer {
    * input gradient first. The same bits as {@code backward(pool.backwardRectified(dy), true)}.
    */
   public Tensor backwardThroughPool(Tensor pooledGradient, MaxPool2d pool) {
-    Tensor dy = pool.beginRoute(pooledGradient, true);
-    return backward(dy, true, pool::routeImages);
+    return backwardThroughPool(pooledGradient, pool, false);
   }
 
   /**
-   * {@link #backward(Tensor, boolean)}, where {@code fill} (when not null) writes images
+   * {@link #backwardThroughPool(Tensor, MaxPool2d)}, with {@code rectifiedInput} as in
+   * {@link #backward(Tensor, boolean, boolean)}.
+   */
+  public Tensor backwardThroughPool(Tensor pooledGradient, MaxPool2d pool, boolean rectifiedInput) {
+    Tensor dy = pool.beginRoute(pooledGradient, true);
+    return backward(dy, true, pool::routeImages, rectifiedInput);
+  }
+
+  /**
+   * {@link #backward(Tensor, boolean, boolean)}, where {@code fill} (when not null) writes images
    * [from, to) of dy: each piece calls it first.
    */
-  private Tensor backward(Tensor dy, boolean dyRectified, Parallel.RangeBody fill) {
+  private Tensor backward(Tensor dy, boolean dyRectified, Parallel.RangeBody fill,
+      boolean rectifiedInput) {
     if (input == null) {
       throw new IllegalStateException("Conv2d: backward called before forward");
     }
@@ -319,6 +339,7 @@ public final class Conv2d implements Layer {
     float[] transformed = transformedGradients;
     // channels first: each image's sum of dy per channel, summed over images after the pieces
     double[] imageBiasSums = bias != null && !last ? new double[n * out] : null;
+    int inputSize = x.size() / n;
     Parallel.forEachPiece(pieces, (first, end) -> {
       for (int piece = first; piece < end; piece++) {
         int from = piece * IMAGES_PER_PIECE;
@@ -336,6 +357,10 @@ public final class Conv2d implements Layer {
         }
         if (ua != null) {
           Winograd.convolve(dx.data(), gd, from, to - from, ua, adjoint, null);
+          if (rectifiedInput) {
+            int off = from * inputSize;
+            kernels.reluBackward(dx.data(), dx.data(), x.data(), off, (to - from) * inputSize);
+          }
         }
         if (winogradWeights) {
           // the piece's gradient of the transformed filters (overwritten): the filter transform,
@@ -386,6 +411,10 @@ public final class Conv2d implements Layer {
         }
       }
     });
+    if (rectifiedInput && needDx && ua == null) {
+      // the other input-gradient paths add into dx image by image: rectified in one pass after
+      kernels.reluBackward(dx.data(), dx.data(), x.data(), 0, dx.size());
+    }
     // the pieces in order, whatever the threads: the same bits with any thread count
     float[] dW = weight.grad().data();
     if (winogradWeights) {

@@ -156,6 +156,8 @@ public final class Sequential implements Layer {
   @Override
   public Tensor backward(Tensor dy) {
     Tensor g = dy;
+    // g is the gradient of a fused convolution's output with its ReLU's mask applied already
+    boolean rectified = false;
     for (int i = layers.size() - 1; i >= 0; i--) {
       if (i > 0 && fusedAt[i - 1]) {
         i--; // the ReLU's gradient is part of the fused layer's
@@ -166,13 +168,30 @@ public final class Sequential implements Layer {
         // conv, ReLU, max pool: the ReLU's gradient on the pooled outputs (same bits, a quarter
         // of the elements for 2x2 windows), routed piece by piece inside the convolution's
         // backward, which skips its mask
-        g = conv.backwardThroughPool(g, pool);
+        boolean maskInput = reluFusedConvBelow(i - 2);
+        g = conv.backwardThroughPool(g, pool, maskInput);
+        rectified = maskInput;
         i -= 2;
+      } else if (layer instanceof Conv2d conv) {
+        // a convolution whose input is a fused convolution's ReLU output applies that ReLU's
+        // mask to each piece of its input gradient while in cache, for the convolution below
+        boolean maskInput = reluFusedConvBelow(i);
+        g = conv.backward(g, rectified, maskInput);
+        rectified = maskInput;
       } else {
         g = layer.backward(g);
+        rectified = false;
       }
     }
     return g;
+  }
+
+  /**
+   * Whether the input of layer i is the output of a convolution and ReLU that ran fused (layers
+   * i - 2 and i - 1): the gradient for them may then come with the ReLU's mask applied.
+   */
+  private boolean reluFusedConvBelow(int i) {
+    return i >= 2 && fusedAt[i - 2] && layers.get(i - 2) instanceof Conv2d;
   }
 
   @Override

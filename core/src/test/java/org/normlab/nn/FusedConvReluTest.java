@@ -24,7 +24,9 @@ import org.normlab.tensor.Tensor;
  * max pool after the ReLU (which pools each piece of images inside the convolution's forward,
  * {@link Conv2d#forwardReluPool}, and whose gradient, the ReLU's taken on the pooled outputs,
  * is routed piece by piece inside the convolution's backward, {@link Conv2d#backwardThroughPool}),
- * and whole training steps of the cnn model.
+ * with a convolution above whose input gradient then carries the ReLU's mask
+ * ({@link Conv2d#backward(Tensor, boolean, boolean)}), and whole training steps of the cnn
+ * model.
  */
 class FusedConvReluTest {
   private final int savedThreads = Parallel.threads();
@@ -123,6 +125,31 @@ class FusedConvReluTest {
             assertBitwise(e.getValue().grad().data(),
                 fused.namedParameters().get(e.getKey()).grad().data(), what + ": d" + e.getKey());
           }
+        }
+      }
+    }
+  }
+
+  @Test
+  void convReluConvMatchesTheSeparateLayers() {
+    // the upper convolution applies the lower ReLU's mask to its input gradient (piece by piece
+    // on the Winograd path, stride 1; in one pass after, stride 2), the lower one then skips it
+    for (int threads : new int[] {1, 2}) {
+      Parallel.setThreads(threads);
+      for (int stride : new int[] {1, 2}) {
+        String what = "stride " + stride + ", " + threads + " thread(s)";
+        Sequential separate = new Sequential(conv(8, 8, 1, true), new ReLU(),
+            conv(8, 8, stride, true), new ReLU());
+        Sequential fused = new Sequential(conv(8, 8, 1, true), new ReLU(),
+            conv(8, 8, stride, true), new ReLU()).setConvReluFused(true);
+        Tensor x = Tensor.randn(15, Layout.NCHW, 19, 8, 6, 6);
+        Tensor ys = separate.forward(x);
+        assertBitwise(ys.data(), fused.forward(x).data(), what + ": outputs");
+        Tensor dy = Tensor.randn(16, Layout.NCHW, ys.shape().dims());
+        assertBitwise(separate.backward(dy).data(), fused.backward(dy).data(), what + ": dx");
+        for (Map.Entry<String, Parameter> e : separate.namedParameters().entrySet()) {
+          assertBitwise(e.getValue().grad().data(),
+              fused.namedParameters().get(e.getKey()).grad().data(), what + ": d" + e.getKey());
         }
       }
     }
