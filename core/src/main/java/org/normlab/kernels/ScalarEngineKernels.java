@@ -457,6 +457,12 @@ public class ScalarEngineKernels implements EngineKernels {
   @Override
   public void winogradOutputGradient(float[] dm, int panel, float[] dy, int n0, int count, int out,
       ConvGeometry g) {
+    outputGradientFrom(dm, panel, dy, n0, count, 0, out, g);
+  }
+
+  /** {@link #winogradOutputGradient} of channels [co0, out) only. */
+  static void outputGradientFrom(float[] dm, int panel, float[] dy, int n0, int count, int co0,
+      int out, ConvGeometry g) {
     int oh = g.outH();
     int ow = g.outW();
     int th = (oh + 1) / 2;
@@ -464,12 +470,12 @@ public class ScalarEngineKernels implements EngineKernels {
     int tiles = count * th * tw;
     int s = (out + panel - 1) / panel * tiles * panel;
     int planeSize = oh * ow;
-    for (int t = 0; t < tiles; t++) {
+    for (int t = 0; t < tiles && co0 < out; t++) {
       int n = t / (th * tw);
       int ty = t / tw % th;
       int ox = 2 * (t % tw);
-      int top = (n0 + n) * out * planeSize + 2 * ty * ow + ox;
-      outputGradientChannels(dm, panel, tiles, dy, t, 0, out, s, top, planeSize, ow,
+      int top = ((n0 + n) * out + co0) * planeSize + 2 * ty * ow + ox;
+      outputGradientChannels(dm, panel, tiles, dy, t, co0, out, s, top, planeSize, ow,
           2 * ty + 1 < oh, ox + 1 < ow);
     }
   }

@@ -283,21 +283,17 @@ final class VectorWinograd {
    */
   static void outputGradient(float[] dm, int panel, float[] dy, int n0, int count, int out,
       ConvGeometry g) {
-    int oh = g.outH();
-    int ow = g.outW();
-    int th = (oh + 1) / 2;
-    int tw = (ow + 1) / 2;
-    int tiles = count * th * tw;
-    int s = (out + panel - 1) / panel * tiles * panel;
-    int planeSize = oh * ow;
     int vectorOut = panel % L == 0 && L >= 2 ? out - out % L : 0;
-    for (int t = 0; t < tiles && vectorOut < out; t++) {
-      int ty = t / tw % th;
-      int ox = 2 * (t % tw);
-      int top = ((n0 + t / (th * tw)) * out + vectorOut) * planeSize + 2 * ty * ow + ox;
-      ScalarEngineKernels.outputGradientChannels(dm, panel, tiles, dy, t, vectorOut, out, s, top,
-          planeSize, ow, 2 * ty + 1 < oh, ox + 1 < ow);
-    }
+    ScalarEngineKernels.outputGradientFrom(dm, panel, dy, n0, count, vectorOut, out, g);
+    TileGrid grid = TileGrid.of(g);
+    int oh = grid.oh();
+    int ow = grid.ow();
+    int th = grid.th();
+    int tw = grid.tw();
+    int planeSize = grid.planeSize();
+    int tiles = count * th * tw;
+    // the products of a tile lie s apart
+    int s = (out + panel - 1) / panel * tiles * panel;
     int group = L / 2;
     float[] rows = new float[L * L];
     float[] swap = new float[L * L];

@@ -69,12 +69,7 @@ class FusedConvReluTest {
         Tensor yf = fused.forward(x);
         assertBitwise(ys.data(), yf.data(), what + ": outputs");
         assertSame(fused.output(0), fused.output(1), what + ": a fused conv's output is its ReLU's");
-        Tensor dy = Tensor.randn(4, ys.layout(), ys.shape().dims());
-        assertBitwise(separate.backward(dy).data(), fused.backward(dy).data(), what + ": dx");
-        for (Map.Entry<String, Parameter> e : separate.namedParameters().entrySet()) {
-          assertBitwise(e.getValue().grad().data(),
-              fused.namedParameters().get(e.getKey()).grad().data(), what + ": d" + e.getKey());
-        }
+        assertSameBackward(separate, fused, Tensor.randn(4, ys.layout(), ys.shape().dims()), what);
       }
     }
   }
@@ -119,12 +114,7 @@ class FusedConvReluTest {
           assertBitwise(separate.output(1).data(), fused.output(1).data(),
               what + ": the ReLU's outputs");
           assertSame(fused.output(0), fused.output(1), what + ": fused, one tensor");
-          Tensor dy = Tensor.randn(14, layout, ys.shape().dims());
-          assertBitwise(separate.backward(dy).data(), fused.backward(dy).data(), what + ": dx");
-          for (Map.Entry<String, Parameter> e : separate.namedParameters().entrySet()) {
-            assertBitwise(e.getValue().grad().data(),
-                fused.namedParameters().get(e.getKey()).grad().data(), what + ": d" + e.getKey());
-          }
+          assertSameBackward(separate, fused, Tensor.randn(14, layout, ys.shape().dims()), what);
         }
       }
     }
@@ -145,12 +135,7 @@ class FusedConvReluTest {
         Tensor x = Tensor.randn(15, Layout.NCHW, 19, 8, 6, 6);
         Tensor ys = separate.forward(x);
         assertBitwise(ys.data(), fused.forward(x).data(), what + ": outputs");
-        Tensor dy = Tensor.randn(16, Layout.NCHW, ys.shape().dims());
-        assertBitwise(separate.backward(dy).data(), fused.backward(dy).data(), what + ": dx");
-        for (Map.Entry<String, Parameter> e : separate.namedParameters().entrySet()) {
-          assertBitwise(e.getValue().grad().data(),
-              fused.namedParameters().get(e.getKey()).grad().data(), what + ": d" + e.getKey());
-        }
+        assertSameBackward(separate, fused, Tensor.randn(16, Layout.NCHW, ys.shape().dims()), what);
       }
     }
   }
@@ -185,6 +170,16 @@ class FusedConvReluTest {
     model.forward(x);
     assertNotSame(model.output(0), model.output(1), "unfused: the convolution's own output is kept");
     assertTrue(min(model.output(0).data()) < 0, "the unfused convolution's output has negatives");
+  }
+
+  /** The backward of dy through both models: the same input gradient and parameter gradients. */
+  private static void assertSameBackward(Sequential separate, Sequential fused, Tensor dy,
+      String what) {
+    assertBitwise(separate.backward(dy).data(), fused.backward(dy).data(), what + ": dx");
+    for (Map.Entry<String, Parameter> e : separate.namedParameters().entrySet()) {
+      assertBitwise(e.getValue().grad().data(),
+          fused.namedParameters().get(e.getKey()).grad().data(), what + ": d" + e.getKey());
+    }
   }
 
   /** A 3x3 convolution with padding 1, the same weights every call. */
