@@ -24,6 +24,9 @@ final class VectorWinograd {
   private static final VectorSpecies<Float> F = VectorKernels.F;
   private static final int L = F.length();
 
+  /** Per thread: {@link #panelOutput}'s output rows of a vector of tiles (see VectorWinograd4). */
+  private static final ThreadLocal<float[]> OUTPUT_ROWS = ThreadLocal.withInitial(() -> new float[4 * L]);
+
   private VectorWinograd() {}
 
   /**
@@ -194,9 +197,8 @@ final class VectorWinograd {
       int q0, ConvGeometry g, float[] bias, int biasOff) {
     TileGrid grid = TileGrid.of(g);
     int positions = grid.positions();
-    // one vector of tiles' two output rows, interleaved (2L floats each): a few hundred bytes
-    // allocated per call, no per-thread lookup
-    float[] rows = new float[4 * L];
+    // one vector of tiles' two output rows, interleaved (2L floats each), per thread
+    float[] rows = OUTPUT_ROWS.get();
     for (int c = 0; c < channels; c++) {
       int plane = yOff + c * grid.planeSize();
       for (int j0 = 0; j0 < width && q0 + j0 < positions; j0 += L) {

@@ -18,6 +18,21 @@ final class VectorWinograd4 {
   private static final int L = F.length();
   private static final VectorSpecies<Double> D = VectorKernels.D;
 
+  /**
+   * Per thread: the panel transforms' small buffers. A new set per call (up to 2.8 KiB, a few
+   * thousand calls per cnn step) was most of what a cnn training step allocated.
+   */
+  private static final ThreadLocal<PanelBuffers> PANEL_BUFFERS =
+      ThreadLocal.withInitial(PanelBuffers::new);
+
+  /** {@link #panelInput}'s patch offsets and values; {@link #panelOutput}'s rows and columns. */
+  private static final class PanelBuffers {
+    final int[] offsets = new int[36];
+    final float[] t = new float[36 * L];
+    final float[] column = new float[4 * L];
+    final float[] rows = new float[16 * L];
+  }
+
   private VectorWinograd4() {}
 
   /**
@@ -219,13 +234,14 @@ final class VectorWinograd4 {
       float[] planes, int channelStride, int channels, int q0, TileGrid grid) {
     int plane = grid.splitPlane();
     int rowLen = grid.rowLen();
-    int[] offsets = new int[36];
+    PanelBuffers buffers = PANEL_BUFFERS.get();
+    int[] offsets = buffers.offsets;
     for (int r = 0; r < 6; r++) {
       for (int s = 0; s < 6; s++) {
         offsets[6 * r + s] = Winograd4Transforms.patchOffset(r, s, plane, rowLen);
       }
     }
-    float[] t = new float[36 * L];
+    float[] t = buffers.t;
     for (int c = 0; c < channels; c++) {
       for (int j0 = 0; j0 < width; j0 += L) {
         int at = c * channelStride + q0 + j0;
@@ -276,10 +292,11 @@ final class VectorWinograd4 {
   static void panelOutput(float[] y, int yOff, float[] m, int width, int xiStride, int channels,
       int q0, TileGrid grid, float[] bias, int biasOff) {
     int positions = grid.positions();
-    float[] t = new float[24 * L];
-    float[] column = new float[4 * L];
+    PanelBuffers buffers = PANEL_BUFFERS.get();
+    float[] t = buffers.t;
+    float[] column = buffers.column;
     // the four output rows of a vector of tiles, 4L floats each
-    float[] rows = new float[16 * L];
+    float[] rows = buffers.rows;
     for (int c = 0; c < channels; c++) {
       int plane = yOff + c * grid.planeSize();
       for (int j0 = 0; j0 < width && q0 + j0 < positions; j0 += L) {
