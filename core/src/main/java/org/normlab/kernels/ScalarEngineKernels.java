@@ -468,7 +468,7 @@ public class ScalarEngineKernels implements EngineKernels {
     int th = (oh + 1) / 2;
     int tw = (ow + 1) / 2;
     int tiles = count * th * tw;
-    int s = (out + panel - 1) / panel * tiles * panel;
+    int s = Winograd.gradientProductStride(out, panel, tiles);
     int planeSize = oh * ow;
     for (int t = 0; t < tiles && co0 < out; t++) {
       int n = t / (th * tw);

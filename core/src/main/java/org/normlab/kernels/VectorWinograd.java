@@ -295,7 +295,7 @@ final class VectorWinograd {
     int planeSize = grid.planeSize();
     int tiles = count * th * tw;
     // the products of a tile lie s apart
-    int s = (out + panel - 1) / panel * tiles * panel;
+    int s = Winograd.gradientProductStride(out, panel, tiles);
     int group = L / 2;
     float[] rows = new float[L * L];
     float[] swap = new float[L * L];

@@ -232,7 +232,8 @@ public final class Winograd {
       int tiles = images * tilesPerImage(g);
       int ld = paddedRow(tiles);
       float[] v = scratch(0, 16 * in * ld);
-      int dmSize = 16 * colPanels * tiles * nr;
+      int dmStride = gradientProductStride(out, nr, tiles);
+      int dmSize = 16 * dmStride;
       float[] dm = scratch(1, dmSize);
       if (out % nr != 0) {
         // the slots of the channels past out in the last panel: zero columns of the product
@@ -245,9 +246,17 @@ public final class Winograd {
       for (int xi = 0; xi < 16; xi++) {
         // dU[xi]^T (in, out) += V[xi] (in, T) * dM[xi] (T, out)
         multiplyByPanels(gemm, dut, dutOff + xi * in * out, out, v, xi * in * ld, ld, in, dm,
-            xi * colPanels * tiles * nr, tiles, beta, packedA);
+            xi * dmStride, tiles, beta, packedA);
       }
     }
+  }
+
+  /**
+   * Floats between the products of {@link EngineKernels#winogradOutputGradient}: ceil(out/panel)
+   * panels of {@code tiles} tile positions.
+   */
+  static int gradientProductStride(int out, int panel, int tiles) {
+    return (out + panel - 1) / panel * tiles * panel;
   }
 
   /**

@@ -146,9 +146,9 @@ public final class Conv2d implements Layer {
    * output).
    */
   public Tensor forwardReluPool(Tensor x, MaxPool2d pool) {
-    if (x.layout() != Layout.NCHW) {
-      throw new IllegalArgumentException("Conv2d.forwardReluPool input: expected an NCHW tensor,"
-          + " got " + x.layout() + " " + x.shape());
+    if (!pool.poolsImagesOf(x)) {
+      throw new IllegalArgumentException("Conv2d.forwardReluPool: expected an NCHW input and an"
+          + " unpadded pool, got " + x.layout() + " " + x.shape() + " and " + pool.describe());
     }
     convolve(x, true, pool);
     return pool.lastOutput();
@@ -179,10 +179,6 @@ public final class Conv2d implements Layer {
         ? Winograd.filters(weight.value().data(), out, in, g) : null;
     boolean direct = !last && u == null && DirectConvolution.applies(g);
     rectifiedOutput = relu ? y : null;
-    if (pool != null && !pool.poolsImagesOf(y)) {
-      throw new IllegalArgumentException("Conv2d: the pool fused after this layer must be"
-          + " unpadded, got " + pool.describe());
-    }
     if (pool != null) {
       pool.beginPieces(y);
     }

@@ -107,9 +107,10 @@ public final class Sequential implements Layer {
       MaxPool2d pool = convReluPool(i, h);
       if (pool != null) {
         // conv, ReLU and max pool: each piece of images pooled while in cache
-        Tensor pooled = ((Conv2d) layers.get(i)).forwardReluPool(h, pool);
+        Conv2d conv = (Conv2d) layers.get(i);
+        Tensor pooled = conv.forwardReluPool(h, pool);
         fusedAt[i] = true;
-        outputs[i] = ((Conv2d) layers.get(i)).rectifiedOutput();
+        outputs[i] = conv.rectifiedOutput();
         outputs[i + 1] = outputs[i];
         outputs[i + 2] = pooled;
         h = pooled;
@@ -163,13 +164,12 @@ public final class Sequential implements Layer {
         i--; // the ReLU's gradient is part of the fused layer's
       }
       Layer layer = layers.get(i);
-      if (layer instanceof MaxPool2d pool && i >= 2 && fusedAt[i - 2]
-          && layers.get(i - 2) instanceof Conv2d conv) {
+      if (layer instanceof MaxPool2d pool && reluFusedConvBelow(i)) {
         // conv, ReLU, max pool: the ReLU's gradient on the pooled outputs (same bits, a quarter
         // of the elements for 2x2 windows), routed piece by piece inside the convolution's
         // backward, which skips its mask
         boolean maskInput = reluFusedConvBelow(i - 2);
-        g = conv.backwardThroughPool(g, pool, maskInput);
+        g = ((Conv2d) layers.get(i - 2)).backwardThroughPool(g, pool, maskInput);
         rectified = maskInput;
         i -= 2;
       } else if (layer instanceof Conv2d conv) {

@@ -121,6 +121,19 @@ class FusedConvReluTest {
   }
 
   @Test
+  void forwardReluPoolRejectsChannelsLastInputAndPaddedPools() {
+    Conv2d conv = conv(8, 8, 1, true);
+    Tensor x = Tensor.randn(17, Layout.NCHW, 2, 8, 6, 6);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> conv.forwardReluPool(x, new MaxPool2d(3, 1, 1)));
+    assertTrue(e.getMessage().contains("unpadded pool") && e.getMessage().contains("padding=1"),
+        e.getMessage());
+    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> conv.forwardReluPool(x.toLayout(Layout.NHWC), new MaxPool2d(2)));
+    assertTrue(e.getMessage().contains("NHWC"), e.getMessage());
+  }
+
+  @Test
   void convReluConvMatchesTheSeparateLayers() {
     // the upper convolution applies the lower ReLU's mask to its input gradient (piece by piece
     // on the Winograd path, stride 1; in one pass after, stride 2), the lower one then skips it
