@@ -39,16 +39,35 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 TORCH_DIR = os.path.join(HERE, "torch")
 COPY_JMH = "org.normlab.bench.StreamBench.copy"
-# normlab as its launcher (./normlab) and its tests run it: the Vector API module and the parallel
-# collector. Under G1, the JVM's default, a training step's large short-lived tensors are humongous
-# objects: the cnn-bn step measured about 280 ms against 220-250 ms with the parallel collector.
-VECTOR_FLAG = "--add-modules=jdk.incubator.vector -XX:+UseParallelGC"
+
+
+def transparent_huge_pages():
+    """True when the kernel backs memory that asks for it (madvise) with 2 MiB pages."""
+    try:
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+            return "[never]" not in f.read()
+    except OSError:
+        return False
+
+
+HUGE_PAGES = transparent_huge_pages()
+# normlab as its launcher (./normlab) runs it: the Vector API module and the parallel collector.
+# Under G1, the JVM's default, a training step's large short-lived tensors are humongous objects:
+# the cnn-bn step measured about 280 ms against 220-250 ms with the parallel collector. And a heap
+# on transparent huge pages where the kernel offers them (the launcher's same test): with 4 KiB
+# pages, streaming tens of MB costs a TLB miss every 4 KiB (the cnn step at 1 thread measured
+# 114-117 ms against 110-111 ms on huge pages, GroupNorm forward 5.9-7.8 against 5.4-5.6 ms).
+VECTOR_FLAG = "--add-modules=jdk.incubator.vector -XX:+UseParallelGC" + (
+    " -XX:+UseTransparentHugePages" if HUGE_PAGES else "")
 
 # PyTorch at its best on this machine (shared/docs/benchmarks.md): OpenBLAS's AVX-512 kernels,
-# and an allocator that reuses memory instead of mapping fresh pages for every large tensor.
+# an allocator that reuses memory instead of mapping fresh pages for every large tensor, and, as
+# normlab's heap, huge pages where the kernel offers them (glibc.malloc.hugetlb=1: malloc asks
+# for them with madvise; the cnn-bn step measured 201-208 ms against 212-218 ms without).
 TORCH_SETTINGS = {
     "OPENBLAS_CORETYPE": "SkylakeX",
-    "GLIBC_TUNABLES": "glibc.malloc.mmap_threshold=4294967296:glibc.malloc.trim_threshold=4294967296",
+    "GLIBC_TUNABLES": "glibc.malloc.mmap_threshold=4294967296:glibc.malloc.trim_threshold=4294967296"
+    + (":glibc.malloc.hugetlb=1" if HUGE_PAGES else ""),
 }
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 LOCK_RETRIES = 60
@@ -302,6 +321,10 @@ def render(args, results, load_errors, started, info, cpu, jdk, pending=0):
         f"- PyTorch {info['version']}; BLAS: {', '.join(info['blas']) or 'not detected'}",
         "- PyTorch settings: " + ", ".join(f"{k}={v}" for k, v in TORCH_SETTINGS.items())
         + ", " + "/".join(THREAD_VARS) + " = threads, torch.set_num_threads(threads)",
+        "- Transparent huge pages: " + (
+            "offered by the kernel; normlab's heap and PyTorch's allocator both ask for them"
+            " (-XX:+UseTransparentHugePages, glibc.malloc.hugetlb=1)" if HUGE_PAGES
+            else "not offered by the kernel; both sides run on 4 KiB pages"),
         f"- {args.rounds} round(s) per row and thread count, normlab and PyTorch back to back"
         " (A B A B ...). Times are medians over rounds in ms, with the min-max spread; each"
         " normlab value is the median of its JMH iterations, each PyTorch value the median of"
