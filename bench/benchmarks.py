@@ -14,6 +14,7 @@ Rows come from bench/torch/*.py: each module defines ROWS, a list of dicts with
   flops    floating-point operations per call, or None (gives GFLOP/s)
   target   None, a string, or {threads: string}; comma-separated conditions, all of which must hold:
            "2x PyTorch", ">= 150 GFLOP/s", ">= 30 GB/s", ">= 85% of copy", ">= 1.8x 1-thread"
+  jvm      (may be left out) more JVM flags for this row's JMH forks, after the common ones
   optional (may be left out) True for rows that only run when --rows selects them by name (the
            ceiling rows of bench/torch/ceiling.py), not in a default full run
 
@@ -138,8 +139,8 @@ def last_lines(text, n=3):
     return " | ".join(lines[-n:]) if lines else "(no output)"
 
 
-def run_jmh(args, bench, params, threads):
-    """Median ms per call over the measurement iterations of one JMH fork."""
+def run_jmh(args, bench, params, threads, jvm=""):
+    """Median ms per call over the measurement iterations of one JMH fork (jvm: extra flags)."""
     for key, value in params.items():
         if "," in str(value):
             raise BenchError(f"param {key}={value!r} contains a comma, which JMH splits on")
@@ -150,7 +151,7 @@ def run_jmh(args, bench, params, threads):
         result = os.path.join(tmp, "result.json")
         cmd = [args.java, "-jar", args.jar, "^" + re.escape(bench) + "$",
                "-f", "1", "-wi", warmups, "-w", "1", "-i", iterations, "-r", "1",
-               "-jvmArgsAppend", VECTOR_FLAG, "-p", f"threads={threads}"]
+               "-jvmArgsAppend", (VECTOR_FLAG + " " + jvm).strip(), "-p", f"threads={threads}"]
         for key, value in params.items():
             cmd += ["-p", f"{key}={value}"]
         cmd += ["-rf", "json", "-rff", result]
@@ -310,6 +311,10 @@ def machine_info(java):
 def render(args, results, load_errors, started, info, cpu, jdk, pending=0):
     by_key = {(r.row["id"], r.threads): r for r in results}
     started_load = " / ".join(f"{v:.1f}" for v in STARTED_LOAD)
+    extra_jvm = {}
+    for r in results:
+        if r.row.get("jvm") and r.row["id"] not in extra_jvm.get(r.row["jvm"], []):
+            extra_jvm.setdefault(r.row["jvm"], []).append(r.row["id"])
     lines = [
         "# normlab benchmarks",
         "",
@@ -318,6 +323,7 @@ def render(args, results, load_errors, started, info, cpu, jdk, pending=0):
         f"- CPU: {cpu}; load average at the start {started_load}",
         f"- JDK: {jdk}; JMH: one fork per measurement, {args.warmups} warm-up and {args.iterations}"
         f" measurement iterations of 1 s, `{VECTOR_FLAG}`",
+        *[f"- JMH forks of {', '.join(ids)} add `{flags}`" for flags, ids in sorted(extra_jvm.items())],
         f"- PyTorch {info['version']}; BLAS: {', '.join(info['blas']) or 'not detected'}",
         "- PyTorch settings: " + ", ".join(f"{k}={v}" for k, v in TORCH_SETTINGS.items())
         + ", " + "/".join(THREAD_VARS) + " = threads, torch.set_num_threads(threads)",
@@ -455,7 +461,7 @@ def main(argv):
             measure_copy = row["bytes"] and copy_key not in copies
             for rnd in range(args.rounds):
                 for label, values, fn in (
-                        ("normlab", res.normlab, lambda: run_jmh(args, row["jmh"], row["params"], threads)),
+                        ("normlab", res.normlab, lambda: run_jmh(args, row["jmh"], row["params"], threads, row.get("jvm", ""))),
                         ("PyTorch", res.torch, lambda: run_torch(args, row, threads)),
                         ("copy", copies.setdefault(copy_key, []) if measure_copy else None,
                          lambda: run_jmh(args, COPY_JMH, {"bytes": str(row["bytes"])}, threads))):

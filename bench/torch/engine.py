@@ -52,15 +52,26 @@ def _step(build, batch, flat):
     return fn
 
 
+# The training steps allocate their activations as they go: in a JVM of a few seconds the heap is
+# still growing, and every step's new tensors land on memory never touched before, whose first
+# touch is a page fault (2 MiB zeroed by the kernel, with huge pages). A training run of minutes
+# reaches the steady state after the first collections and then reuses memory; a JMH fork of
+# seconds measured the warm-up instead: the cnn step at 1 thread took 129-134 ms per step until
+# the first collection after the heap had grown, then 111-113 ms (every step logged in one JVM).
+# So the forks start from a fixed, pre-touched heap, the JVM's counterpart of the glibc settings
+# that let PyTorch's allocator reuse its memory (TORCH_SETTINGS in benchmarks.py): with it JMH
+# measured 112-114 ms from the first measured iteration.
+STEADY_HEAP = "-Xms2g -Xmx2g -XX:+AlwaysPreTouch"
+
 ROWS = [
     dict(id="train.cnn-bn.128", section="Training step", name="cnn-bn training step, batch 128 (images/s = 128 / time)",
          jmh="org.normlab.bench.TrainStepBench.trainStep", params={"model": "cnn-bn", "batch": "128"},
-         torch=_step(lambda: _cnn(True), 128, False), bytes=None, flops=None, images=128, target="1.5x PyTorch"),
+         torch=_step(lambda: _cnn(True), 128, False), bytes=None, flops=None, images=128, target="1.5x PyTorch", jvm=STEADY_HEAP),
     dict(id="train.cnn.128", section="Training step", name="cnn training step, batch 128 (images/s = 128 / time)",
          jmh="org.normlab.bench.TrainStepBench.trainStep", params={"model": "cnn", "batch": "128"},
-         torch=_step(lambda: _cnn(False), 128, False), bytes=None, flops=None, images=128, target="1.5x PyTorch"),
+         torch=_step(lambda: _cnn(False), 128, False), bytes=None, flops=None, images=128, target="1.5x PyTorch", jvm=STEADY_HEAP),
     dict(id="train.mlp-sigmoid-bn.60", section="Training step",
          name="mlp-sigmoid-bn training step, batch 60 (images/s = 60 / time)",
          jmh="org.normlab.bench.TrainStepBench.trainStep", params={"model": "mlp-sigmoid-bn", "batch": "60"},
-         torch=_step(_mlp_sigmoid_bn, 60, True), bytes=None, flops=None, images=60, target="1.5x PyTorch"),
+         torch=_step(_mlp_sigmoid_bn, 60, True), bytes=None, flops=None, images=60, target="1.5x PyTorch", jvm=STEADY_HEAP),
 ]
