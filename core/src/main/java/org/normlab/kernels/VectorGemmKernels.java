@@ -179,7 +179,28 @@ final class VectorGemmKernels implements GemmKernels {
       c71 = b1.fma(a7, c71);
         }
     FloatVector va = FloatVector.broadcast(F, alpha);
-    if (beta == 0f) {
+    if (beta == 0f && alpha == 1f) {
+      // c[i][j] = acc[i][j]: the Winograd convolutions' products (x * 1 is x, so the same
+      // bits as the path below). Sixteen multiplies fewer per tile of K = 32: the cnn step at
+      // 1 thread, minimum of 64 steps interleaved with the multiplying kernel in one JVM, 3 runs:
+      // 112.1 -> 109.4, 111.2 -> 109.0, 108.9 -> 109.2 ms
+      c00.intoArray(c, cOff);
+      c01.intoArray(c, cOff + L);
+      c10.intoArray(c, cOff + 1 * ldc);
+      c11.intoArray(c, cOff + 1 * ldc + L);
+      c20.intoArray(c, cOff + 2 * ldc);
+      c21.intoArray(c, cOff + 2 * ldc + L);
+      c30.intoArray(c, cOff + 3 * ldc);
+      c31.intoArray(c, cOff + 3 * ldc + L);
+      c40.intoArray(c, cOff + 4 * ldc);
+      c41.intoArray(c, cOff + 4 * ldc + L);
+      c50.intoArray(c, cOff + 5 * ldc);
+      c51.intoArray(c, cOff + 5 * ldc + L);
+      c60.intoArray(c, cOff + 6 * ldc);
+      c61.intoArray(c, cOff + 6 * ldc + L);
+      c70.intoArray(c, cOff + 7 * ldc);
+      c71.intoArray(c, cOff + 7 * ldc + L);
+    } else if (beta == 0f) {
       // c[i][j] = alpha * acc[i][j] (C not read)
       c00.mul(va).intoArray(c, cOff);
       c01.mul(va).intoArray(c, cOff + L);
