@@ -58,7 +58,7 @@ HUGE_PAGES = transparent_huge_pages()
 # on transparent huge pages where the kernel offers them (the launcher's same test): with 4 KiB
 # pages, streaming tens of MB costs a TLB miss every 4 KiB (the cnn step at 1 thread measured
 # 114-117 ms against 110-111 ms on huge pages, GroupNorm forward 5.9-7.8 against 5.4-5.6 ms).
-VECTOR_FLAG = "--add-modules=jdk.incubator.vector -XX:+UseParallelGC" + (
+JVM_FLAGS = "--add-modules=jdk.incubator.vector -XX:+UseParallelGC" + (
     " -XX:+UseTransparentHugePages" if HUGE_PAGES else "")
 
 # PyTorch at its best on this machine (shared/docs/benchmarks.md): OpenBLAS's AVX-512 kernels,
@@ -151,7 +151,7 @@ def run_jmh(args, bench, params, threads, jvm=""):
         result = os.path.join(tmp, "result.json")
         cmd = [args.java, "-jar", args.jar, "^" + re.escape(bench) + "$",
                "-f", "1", "-wi", warmups, "-w", "1", "-i", iterations, "-r", "1",
-               "-jvmArgsAppend", (VECTOR_FLAG + " " + jvm).strip(), "-p", f"threads={threads}"]
+               "-jvmArgsAppend", (JVM_FLAGS + " " + jvm).strip(), "-p", f"threads={threads}"]
         for key, value in params.items():
             cmd += ["-p", f"{key}={value}"]
         cmd += ["-rf", "json", "-rff", result]
@@ -311,10 +311,10 @@ def machine_info(java):
 def render(args, results, load_errors, started, info, cpu, jdk, pending=0):
     by_key = {(r.row["id"], r.threads): r for r in results}
     started_load = " / ".join(f"{v:.1f}" for v in STARTED_LOAD)
-    extra_jvm = {}
+    extra_jvm = {}  # flags -> the ids of the rows that add them (once each, in run order)
     for r in results:
-        if r.row.get("jvm") and r.row["id"] not in extra_jvm.get(r.row["jvm"], []):
-            extra_jvm.setdefault(r.row["jvm"], []).append(r.row["id"])
+        if r.row.get("jvm"):
+            extra_jvm.setdefault(r.row["jvm"], {})[r.row["id"]] = None
     lines = [
         "# normlab benchmarks",
         "",
@@ -322,7 +322,7 @@ def render(args, results, load_errors, started, info, cpu, jdk, pending=0):
         "",
         f"- CPU: {cpu}; load average at the start {started_load}",
         f"- JDK: {jdk}; JMH: one fork per measurement, {args.warmups} warm-up and {args.iterations}"
-        f" measurement iterations of 1 s, `{VECTOR_FLAG}`",
+        f" measurement iterations of 1 s, `{JVM_FLAGS}`",
         *[f"- JMH forks of {', '.join(ids)} add `{flags}`" for flags, ids in sorted(extra_jvm.items())],
         f"- PyTorch {info['version']}; BLAS: {', '.join(info['blas']) or 'not detected'}",
         "- PyTorch settings: " + ", ".join(f"{k}={v}" for k, v in TORCH_SETTINGS.items())

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
@@ -124,11 +125,11 @@ class FusedConvReluTest {
   void forwardReluPoolRejectsChannelsLastInputAndPaddedPools() {
     Conv2d conv = conv(8, 8, 1, true);
     Tensor x = Tensor.randn(17, Layout.NCHW, 2, 8, 6, 6);
-    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+    IllegalArgumentException e = assertThrows(
         IllegalArgumentException.class, () -> conv.forwardReluPool(x, new MaxPool2d(3, 1, 1)));
     assertTrue(e.getMessage().contains("unpadded pool") && e.getMessage().contains("padding=1"),
         e.getMessage());
-    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+    e = assertThrows(IllegalArgumentException.class,
         () -> conv.forwardReluPool(x.toLayout(Layout.NHWC), new MaxPool2d(2)));
     assertTrue(e.getMessage().contains("NHWC"), e.getMessage());
   }
