@@ -1,5 +1,6 @@
 package org.normlab.norm;
 
+import java.util.Arrays;
 import org.normlab.kernels.BatchNormKernels;
 import org.normlab.kernels.Parallel;
 import org.normlab.tensor.Layout;
@@ -188,24 +189,31 @@ final class BatchNormPasses {
   }
 
   /**
-   * Runs {@code sums} over every piece in parallel, each into its own arrays, then adds the
-   * pieces in order into a and b for channels [c0, c1).
+   * Runs {@code sums} over every piece in parallel, each into its own (reused, zeroed) rows,
+   * then adds the pieces in order into a and b for channels [c0, c1).
    */
   private static void sumPieces(double[] a, double[] b, int c0, int c1, Pieces p,
       RangeKernel sums) {
     int pieces = p.count();
-    double[][] pa = new double[pieces][a.length];
-    double[][] pb = new double[pieces][a.length];
-    Parallel.forEachPiece(pieces, (q0, q1) -> {
-      for (int q = q0; q < q1; q++) {
-        runPiece(p, q, pa[q], pb[q], sums);
+    ScratchRows scratch = ScratchRows.local();
+    // rows [0, pieces) hold the pieces' sums into a, rows [pieces, 2 pieces) those into b
+    double[][] rows = scratch.doubles(2 * pieces, a.length);
+    try {
+      Parallel.forEachPiece(pieces, (q0, q1) -> {
+        for (int q = q0; q < q1; q++) {
+          Arrays.fill(rows[q], c0, c1, 0.0);
+          Arrays.fill(rows[pieces + q], c0, c1, 0.0);
+          runPiece(p, q, rows[q], rows[pieces + q], sums);
+        }
+      });
+      for (int q = 0; q < pieces; q++) {
+        for (int ch = c0; ch < c1; ch++) {
+          a[ch] += rows[q][ch];
+          b[ch] += rows[pieces + q][ch];
+        }
       }
-    });
-    for (int q = 0; q < pieces; q++) {
-      for (int ch = c0; ch < c1; ch++) {
-        a[ch] += pa[q][ch];
-        b[ch] += pb[q][ch];
-      }
+    } finally {
+      scratch.releaseDoubles();
     }
   }
 
