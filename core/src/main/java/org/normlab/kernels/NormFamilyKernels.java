@@ -14,11 +14,12 @@ package org.normlab.kernels;
  * </ul>
  *
  * <p>Pipelining: a row (or group) is read from memory once, and its second and third passes run
- * on cached data; the kernels named {@code ...AndSum} and {@link #layerNormBackwardRow} with a
- * {@code next} row fold the next row's first pass into this row's last one, so memory reads go on
- * while the cached passes compute. Their sums are bitwise those of the standalone first passes
- * ({@link #rowSum}, {@link #layerNormBackwardSums}), so results do not depend on where a parallel
- * piece (and its pipeline) starts.
+ * on cached data; the kernels named {@code ...AndSum} or {@code ...AndShiftedSums} and
+ * {@link #layerNormBackwardRow} with a {@code next} row fold the next row's first pass into this
+ * row's last one, so memory reads go on while the cached passes compute. Their sums are bitwise
+ * those of the standalone first passes ({@link #rowSum}, {@link #shiftedSums},
+ * {@link #layerNormBackwardSums}), so results do not depend on where a parallel piece (and its
+ * pipeline) starts.
  *
  * <p>Arrays named alike ({@code dx}, {@code dy}, {@code x}, {@code y}) share the offset. Sums
  * accumulate in double. Gradients of weights ({@code dw}, {@code db}, {@code dg}) accumulate
@@ -56,11 +57,18 @@ public interface NormFamilyKernels {
       float[] w, float[] b, int next);
 
   /**
-   * y[i] = x[i] * scale + shift for i in [off, off+len) (one fma), and returns {@code rowSum(x,
-   * next, len)}, in one loop as {@link #normalizeAffineAndSum}.
+   * Shifted sums of x[off .. off+len) about the centre {@code k}: out[0] = sum(x - k),
+   * out[1] = sum((x - k)^2) (overwritten), in double. Their order of additions depends only on
+   * {@code len}: {@link #scaleShiftAndShiftedSums} gives bitwise the same sums for the same values.
    */
-  double scaleShiftAndSum(float[] y, float[] x, int off, int len, float scale, float shift,
-      int next);
+  void shiftedSums(double[] out, float[] x, int off, int len, float k);
+
+  /**
+   * y[i] = x[i] * scale + shift for i in [off, off+len) (one fma), and {@code shiftedSums(out, x,
+   * next, len, k)}, in one loop as {@link #normalizeAffineAndSum}.
+   */
+  void scaleShiftAndShiftedSums(float[] y, float[] x, int off, int len, float scale, float shift,
+      int next, float k, double[] out);
 
   /**
    * y[i] = (x[i] - mean) * rstd * w[i] + b[i] for i in [0, len) (at {@code off}); {@code b} may be

@@ -41,12 +41,28 @@ public final class ScalarNormFamilyKernels implements NormFamilyKernels {
   }
 
   @Override
-  public double scaleShiftAndSum(float[] y, float[] x, int off, int len, float scale, float shift,
-      int next) {
+  public void shiftedSums(double[] out, float[] x, int off, int len, float k) {
+    out[0] = 0;
+    out[1] = 0;
+    addShiftedSums(out, x, off, 0, len, k);
+  }
+
+  /** out[0] += sum(x[off + i] - k), out[1] += sum((x[off + i] - k)^2) over i in [from, len), in double. */
+  static void addShiftedSums(double[] out, float[] x, int off, int from, int len, float k) {
+    for (int i = from; i < len; i++) {
+      double d = x[off + i] - (double) k;
+      out[0] += d;
+      out[1] += d * d;
+    }
+  }
+
+  @Override
+  public void scaleShiftAndShiftedSums(float[] y, float[] x, int off, int len, float scale,
+      float shift, int next, float k, double[] out) {
     for (int i = off; i < off + len; i++) {
       y[i] = Math.fma(x[i], scale, shift);
     }
-    return rowSum(x, next, len);
+    shiftedSums(out, x, next, len, k);
   }
 
   @Override

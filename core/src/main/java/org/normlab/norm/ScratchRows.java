@@ -2,6 +2,8 @@ package org.normlab.norm;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.ToIntFunction;
 
 /**
  * Reusable rows for the per-chunk partial sums of the normalization passes, kept per calling
@@ -24,10 +26,10 @@ import java.util.Map;
 final class ScratchRows {
   private static final ThreadLocal<ScratchRows> LOCAL = ThreadLocal.withInitial(ScratchRows::new);
 
-  private final Map<Integer, double[][]> doubleRows = new HashMap<>();
-  private final Map<Integer, float[][]> floatRows = new HashMap<>();
-  private boolean doublesLeased;
-  private boolean floatsLeased;
+  private final Pool<double[][]> doubles =
+      new Pool<>("double", (count, width) -> new double[count][width], rows -> rows.length);
+  private final Pool<float[][]> floats =
+      new Pool<>("float", (count, width) -> new float[count][width], rows -> rows.length);
 
   private ScratchRows() {}
 
@@ -41,20 +43,11 @@ final class ScratchRows {
    * the caller until {@link #releaseDoubles}.
    */
   double[][] doubles(int count, int width) {
-    if (doublesLeased) {
-      throw new IllegalStateException("double scratch rows already leased on this thread");
-    }
-    double[][] rows = doubleRows.get(width);
-    if (rows == null || rows.length < count) {
-      rows = new double[count][width];
-      doubleRows.put(width, rows);
-    }
-    doublesLeased = true;
-    return rows;
+    return doubles.lease(count, width);
   }
 
   void releaseDoubles() {
-    doublesLeased = false;
+    doubles.release();
   }
 
   /**
@@ -62,19 +55,42 @@ final class ScratchRows {
    * the caller until {@link #releaseFloats}.
    */
   float[][] floats(int count, int width) {
-    if (floatsLeased) {
-      throw new IllegalStateException("float scratch rows already leased on this thread");
-    }
-    float[][] rows = floatRows.get(width);
-    if (rows == null || rows.length < count) {
-      rows = new float[count][width];
-      floatRows.put(width, rows);
-    }
-    floatsLeased = true;
-    return rows;
+    return floats.lease(count, width);
   }
 
   void releaseFloats() {
-    floatsLeased = false;
+    floats.release();
+  }
+
+  /** The rows of one element type ({@code R}: an array of rows), by width, one lease at a time. */
+  private static final class Pool<R> {
+    private final String kind;
+    private final BiFunction<Integer, Integer, R> allocate;
+    private final ToIntFunction<R> rowCount;
+    private final Map<Integer, R> byWidth = new HashMap<>();
+    private boolean leased;
+
+    Pool(String kind, BiFunction<Integer, Integer, R> allocate, ToIntFunction<R> rowCount) {
+      this.kind = kind;
+      this.allocate = allocate;
+      this.rowCount = rowCount;
+    }
+
+    R lease(int count, int width) {
+      if (leased) {
+        throw new IllegalStateException(kind + " scratch rows already leased on this thread");
+      }
+      R rows = byWidth.get(width);
+      if (rows == null || rowCount.applyAsInt(rows) < count) {
+        rows = allocate.apply(count, width);
+        byWidth.put(width, rows);
+      }
+      leased = true;
+      return rows;
+    }
+
+    void release() {
+      leased = false;
+    }
   }
 }

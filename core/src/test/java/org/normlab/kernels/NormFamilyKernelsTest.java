@@ -101,12 +101,19 @@ class NormFamilyKernelsTest {
       close(new double[] {scalar().variance(x, OFF, len, ss)},
           new double[] {vector().variance(x, OFF, len, ss)},
           "variance (mean " + mean + ") " + len);
+      // shifted sums about a value of the segment (as GroupNorm centres them)
+      double[] shs = new double[2];
+      double[] shv = new double[2];
+      scalar().shiftedSums(shs, x, OFF, len, x[OFF]);
+      vector().shiftedSums(shv, x, OFF, len, x[OFF]);
+      AllClose.assertAllClose(shv, shs, RTOL, ATOL * Math.sqrt(len),
+          "shiftedSums (mean " + mean + ") " + len);
     }
   }
 
   /**
-   * The fused kernels write what their unfused halves write and return bitwise the sum that
-   * rowSum (layerNormBackwardSums) gives for the next segment (the pipelined layers rely on it: a segment's statistics
+   * The fused kernels write what their unfused halves write and return bitwise the sums that
+   * rowSum (shiftedSums, layerNormBackwardSums) gives for the next segment (the pipelined layers rely on it: a segment's statistics
    * must not depend on whether it was summed alone, at the start of a parallel piece, or fused).
    */
   @ParameterizedTest
@@ -129,9 +136,12 @@ class NormFamilyKernelsTest {
         assertEquals(expectedSum, sum, 0.0, "normalizeAffineAndSum sum " + len);
         assertArrayEquals(yRef, y, "normalizeAffineAndSum y " + len);
       }
+      double[] expectedShifted = new double[2];
+      k.shiftedSums(expectedShifted, x, next, len, 2.6f);
       float[] y = new float[x.length];
-      double sum = k.scaleShiftAndSum(y, x, OFF, len, 0.7f, -0.4f, next);
-      assertEquals(expectedSum, sum, 0.0, "scaleShiftAndSum sum " + len);
+      double[] shifted = {0.6, -1.1};
+      k.scaleShiftAndShiftedSums(y, x, OFF, len, 0.7f, -0.4f, next, 2.6f, shifted);
+      assertArrayEquals(expectedShifted, shifted, 0.0, "scaleShiftAndShiftedSums sums " + len);
       ys[i] = y;
       // LayerNorm backward: the row with the next row's first pass fused in
       float[] dy = random(18, 2 * len + OFF, 0f);
@@ -149,7 +159,7 @@ class NormFamilyKernelsTest {
         assertArrayEquals(plain[a], fused[a], "layerNormBackwardRow output " + a + " " + len);
       }
     }
-    close(ys[0], ys[1], "scaleShiftAndSum y " + len);
+    close(ys[0], ys[1], "scaleShiftAndShiftedSums y " + len);
   }
 
   @ParameterizedTest
