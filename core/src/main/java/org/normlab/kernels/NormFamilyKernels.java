@@ -48,13 +48,13 @@ public interface NormFamilyKernels {
   double variance(float[] x, int off, int len, double sum);
 
   /**
-   * {@link #normalizeAffine} of x[off .. off+len), and returns {@code rowSum(x, next, len)}: one
-   * loop for both, so that reading the next row from memory overlaps this row's arithmetic (a
+   * {@link #normalizeAffine} of x[off .. off+len), and {@code shiftedSums(out, x, next, len, k)}:
+   * one loop for both, so that reading the next row from memory overlaps this row's arithmetic (a
    * pipelined row loop reads x from memory once, with no idle memory while the cache-resident
-   * passes run).
+   * pass runs).
    */
-  double normalizeAffineAndSum(float[] y, float[] x, int off, int len, float mean, float rstd,
-      float[] w, float[] b, int next);
+  void normalizeAffineAndShiftedSums(float[] y, float[] x, int off, int len, float mean,
+      float rstd, float[] w, float[] b, int next, float k, double[] out);
 
   /**
    * Shifted sums of x[off .. off+len) about the centre {@code k}: out[0] = sum(x - k),
@@ -65,7 +65,7 @@ public interface NormFamilyKernels {
 
   /**
    * y[i] = x[i] * scale + shift for i in [off, off+len) (one fma), and {@code shiftedSums(out, x,
-   * next, len, k)}, in one loop as {@link #normalizeAffineAndSum}.
+   * next, len, k)}, in one loop as {@link #normalizeAffineAndShiftedSums}.
    */
   void scaleShiftAndShiftedSums(float[] y, float[] x, int off, int len, float scale, float shift,
       int next, float k, double[] out);

@@ -34,10 +34,10 @@ public final class ScalarNormFamilyKernels implements NormFamilyKernels {
   }
 
   @Override
-  public double normalizeAffineAndSum(float[] y, float[] x, int off, int len, float mean,
-      float rstd, float[] w, float[] b, int next) {
+  public void normalizeAffineAndShiftedSums(float[] y, float[] x, int off, int len, float mean,
+      float rstd, float[] w, float[] b, int next, float k, double[] out) {
     normalizeAffine(y, x, off, len, mean, rstd, w, b);
-    return rowSum(x, next, len);
+    shiftedSums(out, x, next, len, k);
   }
 
   @Override

@@ -153,27 +153,36 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
   }
 
   @Override
-  public double normalizeAffineAndSum(float[] y, float[] x, int off, int len, float mean,
-      float rstd, float[] w, float[] b, int next) {
+  public void normalizeAffineAndShiftedSums(float[] y, float[] x, int off, int len, float mean,
+      float rstd, float[] w, float[] b, int next, float k, double[] out) {
     // xhat = (x[i] - mean) * rstd; y[i] = b == null ? xhat * w[i] : fma(xhat, w[i], b[i]);
-    // sum += x[next + i], blocked exactly as rowSum (the two loops share the pass over i, so the
-    // next row's memory reads overlap this row's arithmetic)
+    // the shifted sums of x[next + i], blocked exactly as shiftedSums (the two loops share the
+    // pass over i, so the next row's memory reads overlap this row's arithmetic)
     if (b == null) {
       normalizeAffine(y, x, off, len, mean, rstd, w, null);
-      return rowSum(x, next, len);
+      shiftedSums(out, x, next, len, k);
+      return;
     }
     FloatVector vm = FloatVector.broadcast(F, mean);
     FloatVector vr = FloatVector.broadcast(F, rstd);
+    FloatVector vk = FloatVector.broadcast(F, k);
     int pairs = pairBound(len);
-    DoubleVector acc = DoubleVector.zero(D);
+    DoubleVector s1 = DoubleVector.zero(D);
+    DoubleVector s2 = DoubleVector.zero(D);
     int i = 0;
     while (i < pairs) {
       int end = Math.min(pairs, i + BLOCK * FL);
-      FloatVector p0 = FloatVector.zero(F);
-      FloatVector p1 = FloatVector.zero(F);
+      FloatVector p1a = FloatVector.zero(F);
+      FloatVector p1b = FloatVector.zero(F);
+      FloatVector p2a = FloatVector.zero(F);
+      FloatVector p2b = FloatVector.zero(F);
       for (; i < end; i += 2 * FL) {
-        p0 = p0.add(FloatVector.fromArray(F, x, next + i));
-        p1 = p1.add(FloatVector.fromArray(F, x, next + i + FL));
+        FloatVector da = FloatVector.fromArray(F, x, next + i).sub(vk);
+        FloatVector db = FloatVector.fromArray(F, x, next + i + FL).sub(vk);
+        p1a = p1a.add(da);
+        p1b = p1b.add(db);
+        p2a = da.fma(da, p2a);
+        p2b = db.fma(db, p2b);
         FloatVector.fromArray(F, x, off + i).sub(vm).mul(vr)
             .fma(FloatVector.fromArray(F, w, i), FloatVector.fromArray(F, b, i))
             .intoArray(y, off + i);
@@ -181,18 +190,21 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
             .fma(FloatVector.fromArray(F, w, i + FL), FloatVector.fromArray(F, b, i + FL))
             .intoArray(y, off + i + FL);
       }
-      FloatVector block = p0.add(p1);
-      acc = acc.add(block.convertShape(F2D, D, 0)).add(block.convertShape(F2D, D, 1));
+      FloatVector block1 = p1a.add(p1b);
+      s1 = s1.add(block1.convertShape(F2D, D, 0)).add(block1.convertShape(F2D, D, 1));
+      FloatVector block2 = p2a.add(p2b);
+      s2 = s2.add(block2.convertShape(F2D, D, 0)).add(block2.convertShape(F2D, D, 1));
     }
-    double sum = 0;
+    out[0] = 0;
+    out[1] = 0;
     for (int l = 0; l < DL; l++) {
-      sum += acc.lane(l);
+      out[0] += s1.lane(l);
+      out[1] += s2.lane(l);
     }
+    ScalarNormFamilyKernels.addShiftedSums(out, x, next, pairs, len, k);
     for (int t = pairs; t < len; t++) {
-      sum += x[next + t];
       y[off + t] = Math.fma((x[off + t] - mean) * rstd, w[t], b[t]);
     }
-    return sum;
   }
 
   @Override

@@ -48,13 +48,15 @@ final class GroupStats {
     KernelSupport k = Kernels.get();
     NormFamilyKernels nf = k.normFamily();
     if (!asColumns(x)) {
-      // Pipelined: a group's shifted sums are the sums of its channels' rows, and the pass that
+      // Pipelined: a group's shifted sums (ShiftedMoments: about its first value) are the sums of
+      // its channels' rows, and the pass that
       // normalizes a channel also sums the same channel of the next group, so x streams from
       // memory while the cache-resident normalization runs. (Group ng starts at ng * count:
       // consecutive groups are consecutive segments, across samples too.)
       Parallel.forRange(0, n * groups, NormShapes.pipelineGrain(count), (from, to) -> {
         double[] sums = new double[2];
         double[] part = new double[2];
+        double[] moments = new double[2];
         float centre = xd[from * count];
         for (int j = 0; j < cg; j++) {
           nf.shiftedSums(part, xd, from * count + j * s, s, centre);
@@ -63,7 +65,8 @@ final class GroupStats {
         }
         for (int ng = from; ng < to; ng++) {
           int off = ng * count;
-          saveFromShiftedSums(ng, xd, off, count, centre, sums, nf, eps, mean, var, m, r);
+          ShiftedMoments.finish(moments, sums, centre, xd, off, count, nf);
+          save(ng, moments[0], moments[1], eps, mean, var, m, r);
           boolean pipelined = ng + 1 < to;
           centre = pipelined ? xd[off + count] : 0f;
           sums[0] = 0;
@@ -122,38 +125,6 @@ final class GroupStats {
         nf.affineColumns(yd, xd, off, s, c, scale, shift);
       }
     });
-  }
-
-  /**
-   * Largest (mean - centre)^2 / variance for which a group's variance is taken from its shifted
-   * sums; above it, from a second pass (see {@link #saveFromShiftedSums}).
-   */
-  static final double MAX_CENTRE_OFFSET_RATIO = 4;
-
-  /**
-   * Stores the statistics of the group at [off, off + count) from its shifted sums
-   * {@code sums[0] = s1 = sum(x - k)}, {@code sums[1] = s2 = sum((x - k)^2)} about its first value
-   * k: with d = s1 / count, mean = k + d and var = s2 / count - d^2. One pass over memory instead
-   * of two (the second, over the cached group, took about 0.7 ms of GroupNorm(32) forward's 5 ms
-   * on (64,64,56,56) at one thread).
-   *
-   * <p>Error: s2 carries a relative rounding error e (float partial sums over at most 16 values
-   * per lane, then double; e about 1e-6), an absolute error of e * count * (var + d^2), so var's
-   * relative error is e * (1 + d^2 / var): small while the centre lies near the mean. Where it
-   * lies more than 2 standard deviations away (d^2 > {@link #MAX_CENTRE_OFFSET_RATIO} * var: a
-   * first value far out in the group), var is taken again in two passes over the group, still in
-   * cache ({@link NormFamilyKernels#variance}, error e at any mean). So var's relative error stays
-   * within 5e, and the decision depends only on the group's values (not on threads or pieces).
-   */
-  private static void saveFromShiftedSums(int ng, float[] x, int off, int count, float k,
-      double[] sums, NormFamilyKernels nf, double eps, double[] mean, double[] var, float[] m,
-      float[] r) {
-    double d = sums[0] / count;
-    double v = Math.max(0, sums[1] / count - d * d);
-    if (d * d > MAX_CENTRE_OFFSET_RATIO * v) {
-      v = nf.variance(x, off, count, count * (double) k + sums[0]);
-    }
-    save(ng, k + d, v, eps, mean, var, m, r);
   }
 
   /** Stores one group's statistics: in double, and as saved for backward. */

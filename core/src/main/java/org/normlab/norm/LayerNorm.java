@@ -106,16 +106,23 @@ public final class LayerNorm extends AffineNorm {
     float[] w = weightOrOnes;
     float[] b = params.b();
     NormFamilyKernels nf = Kernels.get().normFamily();
-    // Pipelined: the pass that normalizes a row also sums the next one, so x streams from memory
-    // while the cache-resident passes (variance, normalize) run.
+    // Pipelined: the pass that normalizes a row also makes the shifted sums (ShiftedMoments:
+    // about its first value) of the next one, so x streams from memory while the cache-resident
+    // normalization runs.
     Parallel.forRange(0, rows, NormShapes.pipelineGrain(d), (from, to) -> {
-      double sum = nf.rowSum(xd, from * d, d);
+      double[] sums = new double[2];
+      double[] moments = new double[2];
+      float centre = xd[from * d];
+      nf.shiftedSums(sums, xd, from * d, d, centre);
       for (int row = from; row < to; row++) {
         int off = row * d;
-        m[row] = (float) (sum / d);
-        r[row] = (float) (1.0 / Math.sqrt(nf.variance(xd, off, d, sum) + eps));
+        ShiftedMoments.finish(moments, sums, centre, xd, off, d, nf);
+        m[row] = (float) moments[0];
+        r[row] = (float) (1.0 / Math.sqrt(moments[1] + eps));
         if (row + 1 < to) {
-          sum = nf.normalizeAffineAndSum(yd, xd, off, d, m[row], r[row], w, b, off + d);
+          centre = xd[off + d];
+          nf.normalizeAffineAndShiftedSums(yd, xd, off, d, m[row], r[row], w, b, off + d, centre,
+              sums);
         } else {
           nf.normalizeAffine(yd, xd, off, d, m[row], r[row], w, b);
         }
