@@ -49,10 +49,10 @@ final class GroupStats {
     NormFamilyKernels nf = k.normFamily();
     if (!asColumns(x)) {
       // Pipelined: a group's shifted sums (ShiftedMoments: about its first value) are the sums of
-      // its channels' rows, and the pass that
-      // normalizes a channel also sums the same channel of the next group, so x streams from
-      // memory while the cache-resident normalization runs. (Group ng starts at ng * count:
-      // consecutive groups are consecutive segments, across samples too.)
+      // its channels' rows, and the pass that normalizes a channel also sums the same channel of
+      // the next group, so x streams from memory while the cache-resident normalization runs.
+      // (Group ng starts at ng * count: consecutive groups are consecutive segments, across
+      // samples too.)
       Parallel.forRange(0, n * groups, NormShapes.pipelineGrain(count), (from, to) -> {
         double[] sums = new double[2];
         double[] part = new double[2];
