@@ -13,13 +13,12 @@ package org.normlab.kernels;
  *       vectors are indexed from 0.
  * </ul>
  *
- * <p>Pipelining: a row (or group) is read from memory once, and its second and third passes run
- * on cached data; the kernels named {@code ...AndSum} or {@code ...AndShiftedSums} and
- * {@link #layerNormBackwardRow} with a {@code next} row fold the next row's first pass into this
- * row's last one, so memory reads go on while the cached passes compute. Their sums are bitwise
- * those of the standalone first passes ({@link #rowSum}, {@link #shiftedSums},
- * {@link #layerNormBackwardSums}), so results do not depend on where a parallel piece (and its
- * pipeline) starts.
+ * <p>Pipelining: a row (or group) is read from memory once, and its later passes run on cached
+ * data; the kernels named {@code ...AndShiftedSums} and {@link #layerNormBackwardRow} with a
+ * {@code next} row fold the next row's first pass into this row's last one, so memory reads go on
+ * while the cached passes compute. Their sums are bitwise those of the standalone first passes
+ * ({@link #shiftedSums}, {@link #layerNormBackwardSums}), so results do not depend on where a
+ * parallel piece (and its pipeline) starts.
  *
  * <p>Arrays named alike ({@code dx}, {@code dy}, {@code x}, {@code y}) share the offset. Sums
  * accumulate in double. Gradients of weights ({@code dw}, {@code db}, {@code dg}) accumulate
@@ -36,8 +35,7 @@ public interface NormFamilyKernels {
   void meanAndVariance(double[] out, float[] x, int off, int len);
 
   /**
-   * sum(x[off .. off+len)) in double. Its order of additions depends only on {@code len}: the
-   * fused kernels below ({@code ...AndSum}) return bitwise the same sum for the same values.
+   * sum(x[off .. off+len)) in double. Its order of additions depends only on {@code len}.
    */
   double rowSum(float[] x, int off, int len);
 

@@ -177,7 +177,7 @@ final class VectorGemmKernels implements GemmKernels {
       FloatVector a7 = FloatVector.broadcast(F, a[ap + 7]);
       c70 = b0.fma(a7, c70);
       c71 = b1.fma(a7, c71);
-        }
+    }
     FloatVector va = FloatVector.broadcast(F, alpha);
     if (beta == 0f && alpha == 1f) {
       // c[i][j] = acc[i][j]: the Winograd convolutions' products (x * 1 is x, so the same
