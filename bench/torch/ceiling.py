@@ -7,6 +7,11 @@ below the row's multiple, the target is beyond this machine's memory bandwidth f
 reads and writes those bytes. (Its "of copy" compares the loop with System.arraycopy of the same
 bytes, the ceiling the other tables use.)
 
+A channels-last training forward whose input is larger than the L3 must read x twice (every
+channel occurs at every position, so no output can be written before all of x has been summed, and
+by then its start has left the cache): for those rows a second ceiling, "ceiling2r.", times two
+arrays in and one out, each of the tensor's size.
+
 The rows are optional (a default full run leaves them out): run them with --rows '^ceiling' and
 --out in bench/results/ when a target is in question.
 """
@@ -17,6 +22,7 @@ import re
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCES = ("batch_norm.py", "norm_family.py")
 SECTION = "Ceilings: the same bytes through a vector load/store loop"
+L3_BYTES = 32 << 20
 JMH = "org.normlab.bench.StreamBench.vectorStream"
 
 
@@ -57,3 +63,17 @@ for _source in SOURCES:
             target=f"{_times}x PyTorch",
             optional=True,
         ))
+        if _row["id"].startswith("bn.nhwc.") and _row["id"].endswith(".train_fwd") \
+                and _row["bytes"] // 2 > L3_BYTES:
+            ROWS.append(dict(
+                id="ceiling2r." + _row["id"],
+                section=SECTION,
+                name=f"2 in / 1 out, x read twice: {_row['name']}",
+                jmh=JMH,
+                params={"bytes": str(_row["bytes"] * 3 // 2), "reads": "2", "writes": "1"},
+                torch=_row["torch"],
+                bytes=_row["bytes"],
+                flops=None,
+                target=f"{_times}x PyTorch",
+                optional=True,
+            ))

@@ -18,9 +18,10 @@ final class StreamKernel {
 
   /**
    * For i in [from, to): v = in[0][i] + ... + in[r-1][i]; out[k][i] = v for every output k.
-   * Lengths are whole vectors (the caller sizes the arrays so). One and three inputs, the mixes
-   * of the benchmark rows (forward: read x, write y; forward+backward: three reads, two writes),
-   * have their own loops; others run the general one.
+   * Lengths are whole vectors (the caller sizes the arrays so). The mixes of the benchmark rows
+   * have their own loops (forward: read x, write y; a channels-last forward that reads x twice:
+   * two reads, one write; forward+backward: three reads, two writes); others run the general
+   * one.
    */
   static void run(float[][] in, float[][] out, int from, int to) {
     int step = F.length();
@@ -29,6 +30,13 @@ final class StreamKernel {
       float[] y = out[0];
       for (int i = from; i < to; i += step) {
         FloatVector.fromArray(F, a, i).intoArray(y, i);
+      }
+    } else if (in.length == 2 && out.length == 1) {
+      float[] a = in[0];
+      float[] b = in[1];
+      float[] y = out[0];
+      for (int i = from; i < to; i += step) {
+        FloatVector.fromArray(F, a, i).add(FloatVector.fromArray(F, b, i)).intoArray(y, i);
       }
     } else if (in.length == 3 && out.length == 2) {
       float[] a = in[0];
