@@ -44,36 +44,33 @@ def _multiple(target):
     return found.group(1) if found else None
 
 
+def _ceiling(row, prefix, name, reads, writes, moved):
+    """The ceiling row of benchmark row `row`: the loop moving `moved` bytes over
+    `reads` + `writes` equal arrays, beside the row's PyTorch operation."""
+    return dict(
+        id=prefix + row["id"],
+        section=SECTION,
+        name=name,
+        jmh=JMH,
+        params={"bytes": str(moved), "reads": str(reads), "writes": str(writes)},
+        torch=row["torch"],
+        bytes=row["bytes"],
+        flops=None,
+        target=f"{_multiple(row['target'])}x PyTorch",
+        optional=True,
+    )
+
+
 ROWS = []
 for _source in SOURCES:
     for _row in _rows_of(_source):
-        _times = _multiple(_row["target"])
-        if not _row["bytes"] or not _times:
+        if not _row["bytes"] or not _multiple(_row["target"]):
             continue
         _reads, _writes = _streams(_row["id"])
-        ROWS.append(dict(
-            id="ceiling." + _row["id"],
-            section=SECTION,
-            name=f"{_reads} in / {_writes} out, the bytes of: {_row['name']}",
-            jmh=JMH,
-            params={"bytes": str(_row["bytes"]), "reads": str(_reads), "writes": str(_writes)},
-            torch=_row["torch"],
-            bytes=_row["bytes"],
-            flops=None,
-            target=f"{_times}x PyTorch",
-            optional=True,
-        ))
+        ROWS.append(_ceiling(_row, "ceiling.", f"{_reads} in / {_writes} out, the bytes of: "
+                             f"{_row['name']}", _reads, _writes, _row["bytes"]))
+        # a training forward's minimum bytes are x and y, so the tensor is half of them
         if _row["id"].startswith("bn.nhwc.") and _row["id"].endswith(".train_fwd") \
                 and _row["bytes"] // 2 > L3_BYTES:
-            ROWS.append(dict(
-                id="ceiling2r." + _row["id"],
-                section=SECTION,
-                name=f"2 in / 1 out, x read twice: {_row['name']}",
-                jmh=JMH,
-                params={"bytes": str(_row["bytes"] * 3 // 2), "reads": "2", "writes": "1"},
-                torch=_row["torch"],
-                bytes=_row["bytes"],
-                flops=None,
-                target=f"{_times}x PyTorch",
-                optional=True,
-            ))
+            ROWS.append(_ceiling(_row, "ceiling2r.", f"2 in / 1 out, x read twice: {_row['name']}",
+                                 2, 1, _row["bytes"] * 3 // 2))

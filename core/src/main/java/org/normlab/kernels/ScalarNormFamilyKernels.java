@@ -47,7 +47,10 @@ public final class ScalarNormFamilyKernels implements NormFamilyKernels {
     addShiftedSums(out, x, off, 0, len, k);
   }
 
-  /** out[0] += sum(x[off + i] - k), out[1] += sum((x[off + i] - k)^2) over i in [from, len), in double. */
+  /**
+   * out[0] += sum(x[off + i] - k), out[1] += sum((x[off + i] - k)^2) over i in [from, len), in
+   * double.
+   */
   static void addShiftedSums(double[] out, float[] x, int off, int from, int len, float k) {
     for (int i = from; i < len; i++) {
       double d = x[off + i] - (double) k;
