@@ -14,11 +14,11 @@ package org.normlab.kernels;
  * </ul>
  *
  * <p>Pipelining: a row (or group) is read from memory once, and its later passes run on cached
- * data; the kernels named {@code ...AndShiftedSums} and {@link #layerNormBackwardRow} with a
- * {@code next} row fold the next row's first pass into this row's last one, so memory reads go on
- * while the cached passes compute. Their sums are bitwise those of the standalone first passes
- * ({@link #shiftedSums}, {@link #layerNormBackwardSums}), so results do not depend on where a
- * parallel piece (and its pipeline) starts.
+ * data; the kernels named {@code ...AndShiftedSums} fold the next row's first pass into this
+ * row's last one, so memory reads go on while the cached passes compute. Their sums are bitwise
+ * those of the standalone first pass ({@link #shiftedSums}), so results do not depend on where a
+ * parallel piece (and its pipeline) starts. LayerNorm's backward instead reads a few rows per
+ * first pass ({@link #layerNormBackwardSums}) and then writes their dx from cache.
  *
  * <p>Arrays named alike ({@code dx}, {@code dy}, {@code x}, {@code y}) share the offset. Sums
  * accumulate in double. Gradients of weights ({@code dw}, {@code db}, {@code dg}) accumulate
@@ -87,27 +87,35 @@ public interface NormFamilyKernels {
   default void layerNormBackward(float[] dx, float[] dw, float[] db, float[] dy, float[] x,
       int off, int len, float[] w, float mean, float rstd) {
     double[] sums = new double[2];
-    layerNormBackwardSums(sums, dy, x, off, len, w, mean);
-    layerNormBackwardRow(dx, dw, db, dy, x, off, len, w, mean, rstd, sums, -1, 0f);
+    layerNormBackwardSums(sums, dw, db, dy, x, off, len, 1, w, new float[] {mean},
+        new float[] {rstd}, 0);
+    layerNormBackwardDx(dx, dy, x, off, len, w, mean, rstd, sums[0], sums[1]);
   }
 
   /**
-   * The first pass of {@link #layerNormBackward} over one row: with dxhat = dy * w,
-   * sums[0] = sum(dxhat) and sums[1] = sum(dxhat * (x - mean)) (= sum(dxhat * xhat) / rstd). Its
-   * order of additions depends only on {@code len}, as {@link #layerNormBackwardRow}'s.
+   * The first pass of {@link #layerNormBackward} over {@code rows} consecutive rows of {@code len}
+   * values from {@code off} (row q has mean[first + q] and rstd[first + q]); it also adds the
+   * rows' weight gradients, which need no row sums. For each row q, with dxhat = dy * w:
+   * <pre>
+   *   sums[2q]     = sum(dxhat)
+   *   sums[2q + 1] = sum(dxhat * (x - mean))       (= sum(dxhat * xhat) / rstd)
+   *   dw += dy * xhat,   db += dy                  (row after row)
+   * </pre>
+   * A row's sums depend only on its values and {@code len}, and dw and db only on the rows and
+   * their order: the same rows give bitwise the same results however they are split into calls.
+   * (The vector kernel reads a few rows at a time, column by column, so that dw and db stay in
+   * registers across them instead of being loaded and stored once per row.)
    */
-  void layerNormBackwardSums(double[] sums, float[] dy, float[] x, int off, int len, float[] w,
-      float mean);
+  void layerNormBackwardSums(double[] sums, float[] dw, float[] db, float[] dy, float[] x,
+      int off, int len, int rows, float[] w, float[] mean, float[] rstd, int first);
 
   /**
-   * The second pass of {@link #layerNormBackward} over one row, given its {@code sums} (from
-   * {@link #layerNormBackwardSums}): writes dx and adds into dw and db. With {@code next >= 0} the
-   * same loop also makes the first pass of the row at {@code next} (mean {@code nextMean}) and
-   * overwrites {@code sums} with its sums, bitwise what layerNormBackwardSums gives: so a pipelined
-   * row loop reads dy and x from memory once, while this row's arithmetic runs on cached data.
+   * The second pass of {@link #layerNormBackward} over one row, given its {@code sum} and
+   * {@code dot} (sums[2q] and sums[2q + 1] of {@link #layerNormBackwardSums}): writes
+   * dx = rstd * (dxhat - sum / len - xhat * dot * rstd / len).
    */
-  void layerNormBackwardRow(float[] dx, float[] dw, float[] db, float[] dy, float[] x, int off,
-      int len, float[] w, float mean, float rstd, double[] sums, int next, float nextMean);
+  void layerNormBackwardDx(float[] dx, float[] dy, float[] x, int off, int len, float[] w,
+      float mean, float rstd, double sum, double dot);
 
   /**
    * RMSNorm backward for one row with saved r = 1 / sqrt(mean(x^2) + eps), y = x * r * g:

@@ -78,51 +78,51 @@ public final class ScalarNormFamilyKernels implements NormFamilyKernels {
   }
 
   @Override
-  public void layerNormBackwardSums(double[] sums, float[] dy, float[] x, int off, int len,
-      float[] w, float mean) {
-    sums[0] = 0;
-    sums[1] = 0;
-    addBackwardSums(sums, dy, x, off, 0, len, w, mean);
+  public void layerNormBackwardSums(double[] sums, float[] dw, float[] db, float[] dy, float[] x,
+      int off, int len, int rows, float[] w, float[] mean, float[] rstd, int first) {
+    for (int q = 0; q < rows; q++) {
+      sums[2 * q] = 0;
+      sums[2 * q + 1] = 0;
+      addBackwardSums(sums, 2 * q, dw, db, dy, x, off + q * len, 0, len, w, mean[first + q],
+          rstd[first + q]);
+    }
   }
 
   /**
    * Adds the layerNormBackwardSums terms of elements [from, len) of the row at {@code off} into
-   * sums[0] and sums[1], in order (also the vector kernel's tail).
+   * sums[at], sums[at + 1], dw and db, in order (also the vector kernel's tail): dw's term is
+   * fma(dy * rstd, x - mean, dw), as in the vector kernel.
    */
-  static void addBackwardSums(double[] sums, float[] dy, float[] x, int off, int from, int len,
-      float[] w, float mean) {
+  static void addBackwardSums(double[] sums, int at, float[] dw, float[] db, float[] dy,
+      float[] x, int off, int from, int len, float[] w, float mean, float rstd) {
     for (int i = from; i < len; i++) {
-      float dxhat = dy[off + i] * w[i];
-      sums[0] += dxhat;
-      sums[1] += (double) dxhat * (x[off + i] - mean);
+      float g = dy[off + i];
+      float d = x[off + i] - mean;
+      float dxhat = g * w[i];
+      sums[at] += dxhat;
+      sums[at + 1] += (double) dxhat * d;
+      dw[i] = Math.fma(g * rstd, d, dw[i]);
+      db[i] += g;
     }
   }
 
   @Override
-  public void layerNormBackwardRow(float[] dx, float[] dw, float[] db, float[] dy, float[] x,
-      int off, int len, float[] w, float mean, float rstd, double[] sums, int next,
-      float nextMean) {
-    float m1 = (float) (sums[0] / len);
-    float m2 = (float) (sums[1] * rstd / len);
-    backwardRow(dx, dw, db, dy, x, off, 0, len, w, mean, rstd, m1, m2);
-    if (next >= 0) {
-      layerNormBackwardSums(sums, dy, x, next, len, w, nextMean);
-    }
+  public void layerNormBackwardDx(float[] dx, float[] dy, float[] x, int off, int len, float[] w,
+      float mean, float rstd, double sum, double dot) {
+    backwardDx(dx, dy, x, off, 0, len, w, mean, rstd, (float) (sum / len),
+        (float) (dot * rstd / len));
   }
 
   /**
-   * The second pass of LayerNorm backward over elements [from, len) of the row at {@code off},
-   * with m1 = mean(dxhat) and m2 = mean(dxhat * xhat) over the row (also the vector kernel's tail).
+   * dx over elements [from, len) of the row at {@code off}, with m1 = mean(dxhat) and
+   * m2 = mean(dxhat * xhat) over the row (also the vector kernel's tail).
    */
-  static void backwardRow(float[] dx, float[] dw, float[] db, float[] dy, float[] x, int off,
-      int from, int len, float[] w, float mean, float rstd, float m1, float m2) {
+  static void backwardDx(float[] dx, float[] dy, float[] x, int off, int from, int len,
+      float[] w, float mean, float rstd, float m1, float m2) {
     for (int i = from; i < len; i++) {
-      float g = dy[off + i];
       float xhat = (x[off + i] - mean) * rstd;
-      dw[i] = Math.fma(g, xhat, dw[i]);
-      db[i] += g;
       // term 1: dxhat; term 2: - mean(dxhat); term 3: - xhat * mean(dxhat * xhat)
-      dx[off + i] = rstd * (g * w[i] - m1 - xhat * m2);
+      dx[off + i] = rstd * (dy[off + i] * w[i] - m1 - xhat * m2);
     }
   }
 

@@ -1,5 +1,6 @@
 package org.normlab.kernels;
 
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -289,112 +290,184 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
   }
 
   @Override
-  public void layerNormBackwardSums(double[] sums, float[] dy, float[] x, int off, int len,
-      float[] w, float mean) {
-    // dxhat = dy[i] * w[i]; sums[0] += dxhat; sums[1] += dxhat * (x[i] - mean)
-    // (float partial sums in two accumulators each over blocks of BLOCK vectors, widened into
-    // double per block; tail in double)
+  public void layerNormBackwardSums(double[] sums, float[] dw, float[] db, float[] dy, float[] x,
+      int off, int len, int rows, float[] w, float[] mean, float[] rstd, int first) {
+    int q = 0;
+    for (; q + 4 <= rows; q += 4) {
+      backwardSumsOfFourRows(sums, 2 * q, dw, db, dy, x, off + q * len, len, w, mean, rstd,
+          first + q);
+    }
+    for (; q < rows; q++) {
+      backwardSumsOfOneRow(sums, 2 * q, dw, db, dy, x, off + q * len, len, w, mean[first + q],
+          rstd[first + q]);
+    }
+  }
+
+  /**
+   * layerNormBackwardSums of one row into sums[at], sums[at + 1]: per lane, one float partial sum
+   * per block of BLOCK vectors, widened into double, then the lanes in order and the tail;
+   * {@link #backwardSumsOfFourRows} makes each of its rows' sums and dw/db updates in exactly
+   * these steps.
+   */
+  private static void backwardSumsOfOneRow(double[] sums, int at, float[] dw, float[] db,
+      float[] dy, float[] x, int off, int len, float[] w, float mean, float rstd) {
+    // dxhat = dy[i] * w[i]; sum += dxhat; dot += dxhat * (x[i] - mean);
+    // dw[i] = fma(dy[i] * rstd, x[i] - mean, dw[i]); db[i] += dy[i]
     FloatVector vm = FloatVector.broadcast(F, mean);
-    int pairs = pairBound(len);
-    DoubleVector s1 = DoubleVector.zero(D);
-    DoubleVector s2 = DoubleVector.zero(D);
+    FloatVector vr = FloatVector.broadcast(F, rstd);
+    int bound = F.loopBound(len);
+    DoubleVector sum = DoubleVector.zero(D);
+    DoubleVector dot = DoubleVector.zero(D);
     int i = 0;
-    while (i < pairs) {
-      int end = Math.min(pairs, i + BLOCK * FL);
-      FloatVector p1a = FloatVector.zero(F);
-      FloatVector p1b = FloatVector.zero(F);
-      FloatVector p2a = FloatVector.zero(F);
-      FloatVector p2b = FloatVector.zero(F);
-      for (; i < end; i += 2 * FL) {
-        FloatVector ga = FloatVector.fromArray(F, dy, off + i).mul(FloatVector.fromArray(F, w, i));
-        FloatVector gb = FloatVector.fromArray(F, dy, off + i + FL)
-            .mul(FloatVector.fromArray(F, w, i + FL));
-        p1a = p1a.add(ga);
-        p1b = p1b.add(gb);
-        p2a = ga.fma(FloatVector.fromArray(F, x, off + i).sub(vm), p2a);
-        p2b = gb.fma(FloatVector.fromArray(F, x, off + i + FL).sub(vm), p2b);
+    while (i < bound) {
+      int end = Math.min(bound, i + BLOCK * FL);
+      FloatVector ps = FloatVector.zero(F);
+      FloatVector pd = FloatVector.zero(F);
+      for (; i < end; i += FL) {
+        FloatVector g = FloatVector.fromArray(F, dy, off + i);
+        FloatVector d = FloatVector.fromArray(F, x, off + i).sub(vm);
+        FloatVector dxhat = g.mul(FloatVector.fromArray(F, w, i));
+        ps = ps.add(dxhat);
+        pd = dxhat.fma(d, pd);
+        g.mul(vr).fma(d, FloatVector.fromArray(F, dw, i)).intoArray(dw, i);
+        g.add(FloatVector.fromArray(F, db, i)).intoArray(db, i);
       }
-      FloatVector block1 = p1a.add(p1b);
-      s1 = s1.add(block1.convertShape(F2D, D, 0)).add(block1.convertShape(F2D, D, 1));
-      FloatVector block2 = p2a.add(p2b);
-      s2 = s2.add(block2.convertShape(F2D, D, 0)).add(block2.convertShape(F2D, D, 1));
+      sum = sum.add(ps.convertShape(F2D, D, 0)).add(ps.convertShape(F2D, D, 1));
+      dot = dot.add(pd.convertShape(F2D, D, 0)).add(pd.convertShape(F2D, D, 1));
     }
-    sums[0] = 0;
-    sums[1] = 0;
+    sums[at] = 0;
+    sums[at + 1] = 0;
     for (int l = 0; l < DL; l++) {
-      sums[0] += s1.lane(l);
-      sums[1] += s2.lane(l);
+      sums[at] += sum.lane(l);
+      sums[at + 1] += dot.lane(l);
     }
-    ScalarNormFamilyKernels.addBackwardSums(sums, dy, x, off, pairs, len, w, mean);
+    ScalarNormFamilyKernels.addBackwardSums(sums, at, dw, db, dy, x, off, bound, len, w, mean,
+        rstd);
+  }
+
+  /**
+   * backwardSumsOfOneRow of four consecutive rows in one loop over the columns: each vector of
+   * w, dw and db is loaded once for the four rows, and dw and db are stored once, where a row at
+   * a time loads and stores them for every row (that traffic, not the arithmetic, set the speed
+   * of the row-at-a-time pass). Each row's partial sums and the dw/db updates (row after row)
+   * are the one-row kernel's, operation for operation.
+   */
+  private static void backwardSumsOfFourRows(double[] sums, int at, float[] dw, float[] db,
+      float[] dy, float[] x, int off, int len, float[] w, float[] mean, float[] rstd,
+      int first) {
+    int o1 = off + len;
+    int o2 = o1 + len;
+    int o3 = o2 + len;
+    FloatVector m0 = FloatVector.broadcast(F, mean[first]);
+    FloatVector m1 = FloatVector.broadcast(F, mean[first + 1]);
+    FloatVector m2 = FloatVector.broadcast(F, mean[first + 2]);
+    FloatVector m3 = FloatVector.broadcast(F, mean[first + 3]);
+    FloatVector r0 = FloatVector.broadcast(F, rstd[first]);
+    FloatVector r1 = FloatVector.broadcast(F, rstd[first + 1]);
+    FloatVector r2 = FloatVector.broadcast(F, rstd[first + 2]);
+    FloatVector r3 = FloatVector.broadcast(F, rstd[first + 3]);
+    int bound = F.loopBound(len);
+    DoubleVector sum0 = DoubleVector.zero(D);
+    DoubleVector sum1 = DoubleVector.zero(D);
+    DoubleVector sum2 = DoubleVector.zero(D);
+    DoubleVector sum3 = DoubleVector.zero(D);
+    DoubleVector dot0 = DoubleVector.zero(D);
+    DoubleVector dot1 = DoubleVector.zero(D);
+    DoubleVector dot2 = DoubleVector.zero(D);
+    DoubleVector dot3 = DoubleVector.zero(D);
+    int i = 0;
+    while (i < bound) {
+      int end = Math.min(bound, i + BLOCK * FL);
+      FloatVector ps0 = FloatVector.zero(F);
+      FloatVector ps1 = FloatVector.zero(F);
+      FloatVector ps2 = FloatVector.zero(F);
+      FloatVector ps3 = FloatVector.zero(F);
+      FloatVector pd0 = FloatVector.zero(F);
+      FloatVector pd1 = FloatVector.zero(F);
+      FloatVector pd2 = FloatVector.zero(F);
+      FloatVector pd3 = FloatVector.zero(F);
+      for (; i < end; i += FL) {
+        FloatVector vw = FloatVector.fromArray(F, w, i);
+        FloatVector aw = FloatVector.fromArray(F, dw, i);
+        FloatVector ab = FloatVector.fromArray(F, db, i);
+        FloatVector g = FloatVector.fromArray(F, dy, off + i);
+        FloatVector d = FloatVector.fromArray(F, x, off + i).sub(m0);
+        FloatVector dxhat = g.mul(vw);
+        ps0 = ps0.add(dxhat);
+        pd0 = dxhat.fma(d, pd0);
+        aw = g.mul(r0).fma(d, aw);
+        ab = g.add(ab);
+        g = FloatVector.fromArray(F, dy, o1 + i);
+        d = FloatVector.fromArray(F, x, o1 + i).sub(m1);
+        dxhat = g.mul(vw);
+        ps1 = ps1.add(dxhat);
+        pd1 = dxhat.fma(d, pd1);
+        aw = g.mul(r1).fma(d, aw);
+        ab = g.add(ab);
+        g = FloatVector.fromArray(F, dy, o2 + i);
+        d = FloatVector.fromArray(F, x, o2 + i).sub(m2);
+        dxhat = g.mul(vw);
+        ps2 = ps2.add(dxhat);
+        pd2 = dxhat.fma(d, pd2);
+        aw = g.mul(r2).fma(d, aw);
+        ab = g.add(ab);
+        g = FloatVector.fromArray(F, dy, o3 + i);
+        d = FloatVector.fromArray(F, x, o3 + i).sub(m3);
+        dxhat = g.mul(vw);
+        ps3 = ps3.add(dxhat);
+        pd3 = dxhat.fma(d, pd3);
+        aw = g.mul(r3).fma(d, aw);
+        ab = g.add(ab);
+        aw.intoArray(dw, i);
+        ab.intoArray(db, i);
+      }
+      sum0 = sum0.add(ps0.convertShape(F2D, D, 0)).add(ps0.convertShape(F2D, D, 1));
+      sum1 = sum1.add(ps1.convertShape(F2D, D, 0)).add(ps1.convertShape(F2D, D, 1));
+      sum2 = sum2.add(ps2.convertShape(F2D, D, 0)).add(ps2.convertShape(F2D, D, 1));
+      sum3 = sum3.add(ps3.convertShape(F2D, D, 0)).add(ps3.convertShape(F2D, D, 1));
+      dot0 = dot0.add(pd0.convertShape(F2D, D, 0)).add(pd0.convertShape(F2D, D, 1));
+      dot1 = dot1.add(pd1.convertShape(F2D, D, 0)).add(pd1.convertShape(F2D, D, 1));
+      dot2 = dot2.add(pd2.convertShape(F2D, D, 0)).add(pd2.convertShape(F2D, D, 1));
+      dot3 = dot3.add(pd3.convertShape(F2D, D, 0)).add(pd3.convertShape(F2D, D, 1));
+    }
+    // each row's lanes in order, as in the one-row kernel
+    Arrays.fill(sums, at, at + 8, 0);
+    for (int l = 0; l < DL; l++) {
+      sums[at] += sum0.lane(l);
+      sums[at + 1] += dot0.lane(l);
+      sums[at + 2] += sum1.lane(l);
+      sums[at + 3] += dot1.lane(l);
+      sums[at + 4] += sum2.lane(l);
+      sums[at + 5] += dot2.lane(l);
+      sums[at + 6] += sum3.lane(l);
+      sums[at + 7] += dot3.lane(l);
+    }
+    for (int q = 0; q < 4; q++) {
+      ScalarNormFamilyKernels.addBackwardSums(sums, at + 2 * q, dw, db, dy, x, off + q * len,
+          bound, len, w, mean[first + q], rstd[first + q]);
+    }
   }
 
   @Override
-  public void layerNormBackwardRow(float[] dx, float[] dw, float[] db, float[] dy, float[] x,
-      int off, int len, float[] w, float mean, float rstd, double[] sums, int next,
-      float nextMean) {
-    float m1 = (float) (sums[0] / len);
-    float m2 = (float) (sums[1] * rstd / len);
+  public void layerNormBackwardDx(float[] dx, float[] dy, float[] x, int off, int len, float[] w,
+      float mean, float rstd, double sum, double dot) {
+    float m1 = (float) (sum / len);
+    float m2 = (float) (dot * rstd / len);
     // with d = x - mean and gr = dy * rstd (so xhat = d * rstd):
-    // dw[i] += gr * d; db[i] += dy; dx[i] = rstd * (dy * w[i] - m1 - xhat * m2)
-    // = gr * w[i] + (d * (-m2 * rstd * rstd) + (-m1 * rstd))
+    // dx[i] = rstd * (dy * w[i] - m1 - xhat * m2)
+    //       = gr * w[i] + (d * (-m2 * rstd * rstd) + (-m1 * rstd))
     FloatVector vm = FloatVector.broadcast(F, mean);
     FloatVector vr = FloatVector.broadcast(F, rstd);
     FloatVector vc1 = FloatVector.broadcast(F, -m1 * rstd);
     FloatVector vc2 = FloatVector.broadcast(F, -m2 * rstd * rstd);
-    int i = 0;
-    if (next >= 0) {
-      // the same loop makes layerNormBackwardSums' pass over the next row, in its exact order
-      FloatVector vnm = FloatVector.broadcast(F, nextMean);
-      int pairs = pairBound(len);
-      DoubleVector s1 = DoubleVector.zero(D);
-      DoubleVector s2 = DoubleVector.zero(D);
-      while (i < pairs) {
-        int end = Math.min(pairs, i + BLOCK * FL);
-        FloatVector p1a = FloatVector.zero(F);
-        FloatVector p1b = FloatVector.zero(F);
-        FloatVector p2a = FloatVector.zero(F);
-        FloatVector p2b = FloatVector.zero(F);
-        for (; i < end; i += 2 * FL) {
-          FloatVector ga = FloatVector.fromArray(F, dy, next + i)
-              .mul(FloatVector.fromArray(F, w, i));
-          FloatVector gb = FloatVector.fromArray(F, dy, next + i + FL)
-              .mul(FloatVector.fromArray(F, w, i + FL));
-          p1a = p1a.add(ga);
-          p1b = p1b.add(gb);
-          p2a = ga.fma(FloatVector.fromArray(F, x, next + i).sub(vnm), p2a);
-          p2b = gb.fma(FloatVector.fromArray(F, x, next + i + FL).sub(vnm), p2b);
-          for (int j = i; j < i + 2 * FL; j += FL) {
-            FloatVector g = FloatVector.fromArray(F, dy, off + j);
-            FloatVector d = FloatVector.fromArray(F, x, off + j).sub(vm);
-            FloatVector gr = g.mul(vr);
-            gr.fma(d, FloatVector.fromArray(F, dw, j)).intoArray(dw, j);
-            g.add(FloatVector.fromArray(F, db, j)).intoArray(db, j);
-            gr.fma(FloatVector.fromArray(F, w, j), d.fma(vc2, vc1)).intoArray(dx, off + j);
-          }
-        }
-        FloatVector block1 = p1a.add(p1b);
-        s1 = s1.add(block1.convertShape(F2D, D, 0)).add(block1.convertShape(F2D, D, 1));
-        FloatVector block2 = p2a.add(p2b);
-        s2 = s2.add(block2.convertShape(F2D, D, 0)).add(block2.convertShape(F2D, D, 1));
-      }
-      sums[0] = 0;
-      sums[1] = 0;
-      for (int l = 0; l < DL; l++) {
-        sums[0] += s1.lane(l);
-        sums[1] += s2.lane(l);
-      }
-      ScalarNormFamilyKernels.addBackwardSums(sums, dy, x, next, pairs, len, w, nextMean);
-    }
     int bound = F.loopBound(len);
+    int i = 0;
     for (; i < bound; i += FL) {
-      FloatVector g = FloatVector.fromArray(F, dy, off + i);
       FloatVector d = FloatVector.fromArray(F, x, off + i).sub(vm);
-      FloatVector gr = g.mul(vr);
-      gr.fma(d, FloatVector.fromArray(F, dw, i)).intoArray(dw, i);
-      g.add(FloatVector.fromArray(F, db, i)).intoArray(db, i);
-      gr.fma(FloatVector.fromArray(F, w, i), d.fma(vc2, vc1)).intoArray(dx, off + i);
+      FloatVector.fromArray(F, dy, off + i).mul(vr)
+          .fma(FloatVector.fromArray(F, w, i), d.fma(vc2, vc1)).intoArray(dx, off + i);
     }
-    ScalarNormFamilyKernels.backwardRow(dx, dw, db, dy, x, off, i, len, w, mean, rstd, m1, m2);
+    ScalarNormFamilyKernels.backwardDx(dx, dy, x, off, i, len, w, mean, rstd, m1, m2);
   }
 
   @Override

@@ -28,6 +28,9 @@ public final class LayerNorm extends AffineNorm {
   /** The default eps, as PyTorch. */
   public static final double DEFAULT_EPS = 1e-5;
 
+  /** The dy and x bytes one backward first pass reads for the dx pass after it to find cached. */
+  private static final long BACKWARD_PASS_BYTES = 64 * 1024;
+
   private final int[] normalizedShape;
   private final int features;
   private final double eps;
@@ -52,7 +55,10 @@ public final class LayerNorm extends AffineNorm {
 
   /** Builder: normalizedShape required; eps 1e-5, elementwise affine on, bias on by default. */
   public static final class Builder {
-    private final int[] normalizedShape;
+    /** The dy and x bytes one backward first pass reads for the dx pass after it to find cached. */
+  private static final long BACKWARD_PASS_BYTES = 64 * 1024;
+
+  private final int[] normalizedShape;
     private double eps = DEFAULT_EPS;
     private boolean elementwiseAffine = true;
     private boolean bias = true;
@@ -154,18 +160,32 @@ public final class LayerNorm extends AffineNorm {
     float[] w = weightOrOnes;
     NormFamilyKernels nf = Kernels.get().normFamily();
     float[][] grads = {params.dw(), params.db()};
-    // Pipelined: the pass that writes a row's dx also makes the first pass over the next row, so
-    // dy and x stream from memory while the cache-resident arithmetic runs.
+    // A few rows at a time: one pass over them (from memory) makes their sums and adds their
+    // dw and db, then each row's dx is written from cache.
+    int group = rowsPerBackwardPass(d);
     GradientChunks.run(rows, d, grads, (from, to, partials) -> {
-      double[] sums = new double[2];
-      nf.layerNormBackwardSums(sums, dyd, xd, from * d, d, w, mean[from]);
-      for (int row = from; row < to; row++) {
-        boolean pipelined = row + 1 < to;
-        nf.layerNormBackwardRow(dxd, partials[0], partials[1], dyd, xd, row * d, d, w, mean[row],
-            rstd[row], sums, pipelined ? (row + 1) * d : -1, pipelined ? mean[row + 1] : 0f);
+      double[] sums = new double[2 * group];
+      for (int row = from; row < to; row += group) {
+        int n = Math.min(group, to - row);
+        nf.layerNormBackwardSums(sums, partials[0], partials[1], dyd, xd, row * d, d, n, w, mean,
+            rstd, row);
+        for (int q = 0; q < n; q++) {
+          int r = row + q;
+          nf.layerNormBackwardDx(dxd, dyd, xd, r * d, d, w, mean[r], rstd[r], sums[2 * q],
+              sums[2 * q + 1]);
+        }
       }
     });
     return dx;
+  }
+
+  /**
+   * Rows per first pass of the backward: four (the vector kernel's block), as long as their dy and
+   * x (32 KiB at 1024 features) stay in a core's cache for the dx pass that follows; fewer for
+   * wider rows. Results do not depend on it (see NormFamilyKernels.layerNormBackwardSums).
+   */
+  static int rowsPerBackwardPass(int features) {
+    return (int) Math.max(1, Math.min(4, BACKWARD_PASS_BYTES / (2L * Float.BYTES * features)));
   }
 
   public int[] normalizedShape() {

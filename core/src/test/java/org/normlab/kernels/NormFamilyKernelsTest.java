@@ -112,8 +112,9 @@ class NormFamilyKernelsTest {
 
   /**
    * The fused kernels write what their unfused halves write and give bitwise the sums that
-   * shiftedSums (layerNormBackwardSums) gives for the next segment (the pipelined layers rely on it: a segment's statistics
-   * must not depend on whether it was summed alone, at the start of a parallel piece, or fused).
+   * shiftedSums gives for the next segment (the pipelined layers rely on it: a segment's
+   * statistics must not depend on whether it was summed alone, at the start of a parallel piece,
+   * or fused).
    */
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 3, 7, 15, 16, 17, 31, 33, 100, 1023, 4097})
@@ -142,23 +143,58 @@ class NormFamilyKernelsTest {
       k.scaleShiftAndShiftedSums(y, x, OFF, len, 0.7f, -0.4f, next, 2.6f, shifted);
       assertArrayEquals(expectedShifted, shifted, 0.0, "scaleShiftAndShiftedSums sums " + len);
       ys[i] = y;
-      // LayerNorm backward: the row with the next row's first pass fused in
-      float[] dy = random(18, 2 * len + OFF, 0f);
-      double[] expectedSums = new double[2];
-      k.layerNormBackwardSums(expectedSums, dy, x, next, len, w, 3.2f);
-      float[][] plain = {new float[x.length], new float[len], new float[len]};
-      float[][] fused = {new float[x.length], new float[len], new float[len]};
-      double[] sums = {0.6, -1.1};
-      k.layerNormBackwardRow(plain[0], plain[1], plain[2], dy, x, OFF, len, w, 2.9f, 1.3f,
-          sums.clone(), -1, 0f);
-      k.layerNormBackwardRow(fused[0], fused[1], fused[2], dy, x, OFF, len, w, 2.9f, 1.3f, sums,
-          next, 3.2f);
-      assertArrayEquals(expectedSums, sums, 0.0, "layerNormBackwardRow next sums " + len);
-      for (int a = 0; a < 3; a++) {
-        assertArrayEquals(plain[a], fused[a], "layerNormBackwardRow output " + a + " " + len);
-      }
     }
     close(ys[0], ys[1], "scaleShiftAndShiftedSums y " + len);
+  }
+
+  /**
+   * layerNormBackwardSums gives bitwise the same sums, dw and db however the rows are split into
+   * calls (LayerNorm's backward relies on it: results must not depend on where a parallel chunk
+   * starts or how many rows one pass takes), and they match the scalar reference.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 7, 15, 16, 17, 31, 33, 100, 1023, 4097})
+  void layerNormBackwardSumsDoNotDependOnHowRowsAreGrouped(int len) {
+    int rows = 7;
+    float[] x = random(19, rows * len + OFF, 3f);
+    float[] dy = random(20, rows * len + OFF, 0f);
+    float[] w = random(21, len, 1f);
+    float[] mean = random(22, rows, 3f);
+    float[] rstd = random(23, rows, 1f);
+    float[] dw0 = random(24, len, 0f);
+    float[] db0 = random(25, len, 0f);
+    double[][] sums = new double[3][2 * rows];
+    float[][] dws = new float[3][];
+    float[][] dbs = new float[3][];
+    NormFamilyKernels[] impls = {vector(), vector(), scalar()};
+    int[] group = {rows, 1, rows};
+    for (int k = 0; k < 3; k++) {
+      dws[k] = dw0.clone();
+      dbs[k] = db0.clone();
+      double[] part = new double[2 * rows];
+      for (int row = 0; row < rows; row += group[k]) {
+        int n = Math.min(group[k], rows - row);
+        impls[k].layerNormBackwardSums(part, dws[k], dbs[k], dy, x, OFF + row * len, len, n, w,
+            mean, rstd, row);
+        System.arraycopy(part, 0, sums[k], 2 * row, 2 * n);
+      }
+    }
+    assertArrayEquals(sums[1], sums[0], 0.0, "sums, 7 rows at once and one at a time " + len);
+    assertArrayEquals(dws[1], dws[0], "dw, 7 rows at once and one at a time " + len);
+    assertArrayEquals(dbs[1], dbs[0], "db, 7 rows at once and one at a time " + len);
+    AllClose.assertAllClose(sums[0], sums[2], RTOL, ATOL * Math.sqrt(len), "sums " + len);
+    close(dws[2], dws[0], "dw " + len);
+    close(dbs[2], dbs[0], "db " + len);
+    // the dx pass on these sums
+    float[][] dx = {new float[x.length], new float[x.length]};
+    for (int k = 0; k < 2; k++) {
+      NormFamilyKernels impl = k == 0 ? vector() : scalar();
+      for (int row = 0; row < rows; row++) {
+        impl.layerNormBackwardDx(dx[k], dy, x, OFF + row * len, len, w, mean[row], rstd[row],
+            sums[2][2 * row], sums[2][2 * row + 1]);
+      }
+    }
+    close(dx[1], dx[0], "layerNormBackwardDx " + len);
   }
 
   @ParameterizedTest
