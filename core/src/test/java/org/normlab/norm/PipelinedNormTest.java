@@ -2,17 +2,20 @@ package org.normlab.norm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.normlab.kernels.Parallel;
 import org.normlab.tensor.Layout;
 import org.normlab.tensor.Tensor;
 
 /**
- * LayerNorm and GroupNorm forward (and LayerNorm backward) run pipelined over parallel pieces: the
- * pass over one row or group also reads the next. A row's or group's results must not depend on
- * where the pieces start or on the thread count, so the full tensor gives bitwise the numbers each
- * row or sample gives alone (one piece, no pipelining), for 1 and 2 threads.
+ * LayerNorm and GroupNorm forward run pipelined over parallel pieces (the pass over one row or
+ * group also reads the next), and LayerNorm backward reads a few rows per pass. A row's or group's
+ * results must not depend on where the pieces start or on the thread count, so the full tensor
+ * gives bitwise the numbers each row or sample gives alone (one piece, no pipelining), for 1 and
+ * 2 threads; and LayerNorm's weight gradients are bitwise the same for 1 and 2 threads.
  */
 class PipelinedNormTest {
 
@@ -39,12 +42,15 @@ class PipelinedNormTest {
     int d = 40; // 1638 rows per pipelined piece: two pieces
     Tensor x = Tensor.randn(21, Layout.ROW_MAJOR, rows, d);
     Tensor dy = Tensor.randn(22, Layout.ROW_MAJOR, rows, d);
+    List<float[]> grads = new ArrayList<>();
     forOneAndTwoThreads(() -> {
       LayerNorm ln = LayerNorm.builder(d).build();
       float[] y = ln.forward(x).data();
       float[] mean = ln.savedMean().clone();
       float[] rstd = ln.savedRstd().clone();
       float[] dx = ln.backward(dy).data();
+      grads.add(ln.weightGrad().data().clone());
+      grads.add(ln.biasGrad().data().clone());
       for (int r : new int[] {0, 1, 1637, 1638, 1639, rows - 1}) {
         LayerNorm one = LayerNorm.builder(d).build();
         float[] yr = one.forward(Tensor.of(part(x.data(), r, d), Layout.ROW_MAJOR, 1, d)).data();
@@ -55,6 +61,8 @@ class PipelinedNormTest {
         assertArrayEquals(dxr, part(dx, r, d), "dx row " + r);
       }
     });
+    assertArrayEquals(grads.get(0), grads.get(2), "weight gradient, 1 and 2 threads");
+    assertArrayEquals(grads.get(1), grads.get(3), "bias gradient, 1 and 2 threads");
   }
 
   @Test
