@@ -55,10 +55,7 @@ public final class LayerNorm extends AffineNorm {
 
   /** Builder: normalizedShape required; eps 1e-5, elementwise affine on, bias on by default. */
   public static final class Builder {
-    /** The dy and x bytes one backward first pass reads for the dx pass after it to find cached. */
-  private static final long BACKWARD_PASS_BYTES = 64 * 1024;
-
-  private final int[] normalizedShape;
+    private final int[] normalizedShape;
     private double eps = DEFAULT_EPS;
     private boolean elementwiseAffine = true;
     private boolean bias = true;
