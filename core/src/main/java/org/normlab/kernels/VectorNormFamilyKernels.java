@@ -26,7 +26,9 @@ final class VectorNormFamilyKernels implements NormFamilyKernels {
    * (even and odd vectors, so the loop is not one chain of dependent additions), then the block's
    * two partial sums are added and widened into double accumulators; so each float sum has at most
    * BLOCK terms (relative error about BLOCK * 2^-24 of one block) and the conversions cost 1/BLOCK
-   * of the loop. The order depends only on the length, never on the data or threads.
+   * of the loop. The order depends only on the length, never on the data or threads. (LayerNorm's
+   * backward sums keep one accumulator per row instead: they sum four rows at once, which gives
+   * four independent chains; see {@link #backwardSumsOfFourRows}.)
    *
    * <p>Summing loops run over whole pairs of vectors ({@link #pairBound}) and leave the rest to
    * scalar tails, and unroll only by two: C2 stops inlining Vector API calls into a method once it
