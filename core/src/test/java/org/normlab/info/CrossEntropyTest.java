@@ -116,6 +116,37 @@ class CrossEntropyTest {
     AllClose.assertAllClose(back.data(), gFirst, 1e-6, 1e-8, "gradient");
   }
 
+  /**
+   * The per-row scales of a block are reused from call to call on each thread: a call whose rows
+   * are ignored must not see the scales an earlier call left there. The same call on a fresh
+   * thread (clean buffers) gives bitwise the same loss and gradient.
+   */
+  @Test
+  void reusedBlockRowsCarryNothingOverFromAnEarlierCall() throws Exception {
+    Tensor logits = Tensor.randn(9, Layout.NC, 3000, 10);
+    int[] all = new int[3000];
+    int[] someIgnored = new int[3000];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = (i * 7) % 10;
+      someIgnored[i] = i % 3 == 0 ? 1 : all[i];
+    }
+    CrossEntropy ce = CrossEntropy.builder().optIgnoreIndex(1).optLabelSmoothing(0.1f).build();
+    CrossEntropy plain = CrossEntropy.builder().optLabelSmoothing(0.1f).build();
+    float[] grad = new float[logits.size()];
+    plain.loss(logits, all, new float[logits.size()]);
+    double loss = ce.loss(logits, someIgnored, grad);
+    float[] freshGrad = new float[logits.size()];
+    double[] freshLoss = new double[1];
+    Thread fresh = new Thread(() -> freshLoss[0] = ce.loss(logits, someIgnored, freshGrad));
+    fresh.start();
+    fresh.join();
+    assertEquals(freshLoss[0], loss, 0.0);
+    assertArrayEquals(freshGrad, grad);
+    for (int c = 0; c < 10; c++) {
+      assertEquals(0f, grad[3 * 10 + c], "ignored row 3, class " + c);
+    }
+  }
+
   @Test
   void largeLogitsStayFinite() {
     Tensor logits = Tensor.of(new float[] {1000, -1000, 0, 999}, Layout.NC, 2, 2);
