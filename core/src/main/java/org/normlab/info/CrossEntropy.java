@@ -116,12 +116,12 @@ public final class CrossEntropy {
     double[] sums = Blocks.sum(x.rows, c, 2, (from, to, acc) -> {
       KernelSupport k = Kernels.get();
       int n = to - from;
-      BlockRows rows = BLOCK_ROWS.get().ensure(n);
+      BlockRows scratch = BLOCK_ROWS.get().ensure(n);
       // g1: the gradient scale of the nll term, g2: of the smoothing term (0 for ignored rows,
       // whose gradient row is then all zeros); the softmax of a row is scaled by g1 + g2 W.
-      float[] g1 = rows.g1;
-      double[] g2 = rows.g2;
-      float[] softmaxScale = rows.softmaxScale;
+      float[] g1 = scratch.g1;
+      double[] g2 = scratch.g2;
+      float[] softmaxScale = scratch.softmaxScale;
       for (int i = 0; i < n; i++) {
         int t = targets[from + i];
         if (t != ignore) {
@@ -137,7 +137,7 @@ public final class CrossEntropy {
         }
       }
       // nll = lse - x[t] per row; g = softmaxScale softmax - g1 onehot(t)
-      float[] nll = rows.nll;
+      float[] nll = scratch.nll;
       k.losses().indexCrossEntropyRows(g, from * c, nll, 0, x.data, from * c, targets, from, softmaxScale, g1, 0,
           n, c);
       for (int i = 0; i < n; i++) {
