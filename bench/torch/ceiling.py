@@ -22,7 +22,6 @@ import re
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCES = ("batch_norm.py", "norm_family.py")
 SECTION = "Ceilings: the same bytes through a vector load/store loop"
-L3_BYTES = 32 << 20
 JMH = "org.normlab.bench.StreamBench.vectorStream"
 
 
@@ -42,6 +41,27 @@ def _streams(row_id):
 def _multiple(target):
     found = re.search(r"([\d.]+)x PyTorch", str(target))
     return found.group(1) if found else None
+
+
+def _l3_bytes():
+    """This machine's L3 size in bytes from sysfs, or 0 when it does not say (then every
+    channels-last forward gets its second ceiling)."""
+    base = "/sys/devices/system/cpu/cpu0/cache"
+    try:
+        for index in sorted(os.listdir(base)):
+            with open(os.path.join(base, index, "level")) as f:
+                if f.read().strip() != "3":
+                    continue
+            with open(os.path.join(base, index, "size")) as f:
+                size = f.read().strip()
+            units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+            return int(size[:-1]) * units[size[-1]] if size[-1] in units else int(size)
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+L3_BYTES = _l3_bytes()
 
 
 def _ceiling(row, prefix, name, reads, writes, moved):
