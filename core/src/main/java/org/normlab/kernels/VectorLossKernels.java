@@ -22,53 +22,75 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorLossKernels implements LossKernels {
   private static final VectorSpecies<Float> F = VectorKernels.F;
+  private static final int FL = F.length();
   private static final VectorSpecies<Double> D = VectorKernels.D;
   private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
   private static final ScalarLossKernels TAIL = ScalarLossKernels.INSTANCE;
 
   @Override
   public double logSumExpRow(float[] p, int pOff, float[] x, int xOff, int len, float scale) {
-    int step = F.length();
-    int bound = F.loopBound(len);
-    // m = max_j x[j]
-    FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-    int j = 0;
-    for (; j < bound; j += step) {
-      vmax = vmax.max(FloatVector.fromArray(F, x, xOff + j));
-    }
-    VectorMask<Float> tail = F.indexInRange(j, len);
-    if (j < len) {
-      vmax = vmax.lanewise(VectorOperators.MAX, FloatVector.fromArray(F, x, xOff + j, tail), tail);
-    }
-    float m = vmax.reduceLanes(VectorOperators.MAX);
-    // e = exp(x[j] - m); s += e; p[j] = e
-    FloatVector vs = FloatVector.zero(F);
-    for (j = 0; j < bound; j += step) {
-      FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(F, x, xOff + j).sub(m));
-      vs = vs.add(e);
-      if (p != null) {
-        e.intoArray(p, pOff + j);
-      }
-    }
-    if (j < len) {
-      FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(F, x, xOff + j, tail).sub(m));
-      vs = vs.add(e, tail);
-      if (p != null) {
-        e.intoArray(p, pOff + j, tail);
-      }
-    }
-    double s = Lanes.sum(vs);
+    // Three methods that pass no vectors between them. As one method it outgrew C2's node budget
+    // (NodeCountInliningCutoff), and the calls C2 then left in it (an exp, Lanes.sum) boxed their
+    // vectors: 1.2 MB of garbage per (4096,1000) cross entropy, 9 KB now. A call that takes only
+    // arrays and scalars costs a call, not an allocation, where it is not inlined. Results are
+    // bitwise those of the single method.
+    float m = rowMax(x, xOff, len);
+    double s = expAndSum(p, pOff, x, xOff, len, m);
     if (p != null) {
-      // p[j] *= scale / s
-      float factor = (float) (scale / s);
-      for (j = 0; j < bound; j += step) {
-        FloatVector.fromArray(F, p, pOff + j).mul(factor).intoArray(p, pOff + j);
-      }
-      if (j < len) {
-        FloatVector.fromArray(F, p, pOff + j, tail).mul(factor).intoArray(p, pOff + j, tail);
-      }
+      scaleRow(p, pOff, len, (float) (scale / s));
     }
     return m + Math.log(s);
+  }
+
+  /** max_j x[xOff + j]. */
+  private static float rowMax(float[] x, int xOff, int len) {
+    int bound = F.loopBound(len);
+    FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+    int j = 0;
+    for (; j < bound; j += FL) {
+      vmax = vmax.max(FloatVector.fromArray(F, x, xOff + j));
+    }
+    if (j < len) {
+      VectorMask<Float> tail = F.indexInRange(j, len);
+      vmax = vmax.lanewise(VectorOperators.MAX, FloatVector.fromArray(F, x, xOff + j, tail), tail);
+    }
+    return vmax.reduceLanes(VectorOperators.MAX);
+  }
+
+  /**
+   * e = exp(x[j] - m); p[j] = e (p may be null); returns the sum of e (lanes, then in order). The
+   * last, partial vector runs in the same loop under its mask: a second inlined copy of the exp
+   * for it kept this method over C2's node budget too.
+   */
+  private static double expAndSum(float[] p, int pOff, float[] x, int xOff, int len, float m) {
+    FloatVector vs = FloatVector.zero(F);
+    for (int j = 0; j < len; j += FL) {
+      VectorMask<Float> in = F.indexInRange(j, len);
+      FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(F, x, xOff + j, in).sub(m));
+      vs = vs.add(e, in);
+      if (p != null) {
+        e.intoArray(p, pOff + j, in);
+      }
+    }
+    // Lanes.sum(vs), written out: C2 is over its node budget here and would not inline that call
+    double s = 0;
+    for (int l = 0; l < FL; l++) {
+      s += vs.lane(l);
+    }
+    return s;
+  }
+
+  /** p[j] *= factor. */
+  private static void scaleRow(float[] p, int pOff, int len, float factor) {
+    int bound = F.loopBound(len);
+    int j = 0;
+    for (; j < bound; j += FL) {
+      FloatVector.fromArray(F, p, pOff + j).mul(factor).intoArray(p, pOff + j);
+    }
+    if (j < len) {
+      VectorMask<Float> tail = F.indexInRange(j, len);
+      FloatVector.fromArray(F, p, pOff + j, tail).mul(factor).intoArray(p, pOff + j, tail);
+    }
   }
 
   @Override
