@@ -140,6 +140,8 @@ final class VectorLossKernels implements LossKernels {
     private final int[] rowMajor;
     /** The positions r * len + t_r of the targets (r * len for targets out of range). */
     private final int[] targetAt = new int[F.length()];
+    /** Lane r: log of row r's sum of exp(x - max). */
+    private final float[] logSum = new float[F.length()];
 
     ShortRows(int len) {
       int lanes = F.length();
@@ -200,7 +202,12 @@ final class VectorLossKernels implements LossKernels {
           .and(target.compare(VectorOperators.LT, len));
       IntVector.fromArray(I, rowStart, 0).add(target, inRange).intoArray(targetAt, 0);
       FloatVector xt = FloatVector.fromArray(F, x, xOff, targetAt, 0);
-      m.sub(xt).add(VectorMath.log(s)).blend(0f, inRange.not().cast(F)).intoArray(nll, nllOff);
+      // log(s) through the tile's array: this method is over C2's node budget, and a refused
+      // VectorMath.log call boxed its vectors (0.9 MB per (65536,10) cross entropy)
+      s.intoArray(logSum, 0);
+      VectorMath.logInPlace(logSum, 0);
+      m.sub(xt).add(FloatVector.fromArray(F, logSum, 0)).blend(0f, inRange.not().cast(F))
+          .intoArray(nll, nllOff);
       if (grad == null) {
         return;
       }

@@ -100,6 +100,16 @@ final class VectorMath {
     return n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
   }
 
+  /**
+   * a[off .. off + L) = log of itself, L = {@link VectorKernels#F}'s length: {@link #log} through
+   * an array, for callers so large that C2 may refuse to inline log into them
+   * (NodeCountInliningCutoff). A refused call that takes a vector boxes it; one that takes an
+   * array is only a call, and compiled on its own, log's helpers all inline.
+   */
+  static void logInPlace(float[] a, int off) {
+    log(FloatVector.fromArray(VectorKernels.F, a, off)).intoArray(a, off);
+  }
+
   /** log(x): {@link LogMath#log} on every lane, bit for bit (special values included). */
   static FloatVector log(FloatVector x) {
     VectorMask<Float> subnormal = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
